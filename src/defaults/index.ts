@@ -1,0 +1,48 @@
+import { KubernetesVersion } from '../k8s/version';
+
+/**
+ * The single place where the library's defaults live. Constructs, the rule catalogue, the CLI and the
+ * README's table of safe defaults all read them from here (a test checks the README against this object).
+ */
+export const DEFAULTS = Object.freeze({
+  // ---- target -------------------------------------------------------------------------------------
+  /** The Kubernetes version manifests are written for, when no app or chart sets one (cdk8s-plus-27 targets 1.27). */
+  kubernetesVersion: KubernetesVersion.V1_27,
+
+  // ---- images -------------------------------------------------------------------------------------
+  /** `imagePullPolicy` written for a pinned image (tag or digest) when the author sets none. */
+  imagePullPolicy: 'IfNotPresent',
+  /** `imagePullPolicy` written for an image whose mutable tag was explicitly allowed (`allowMutableTag`). */
+  mutableTagPullPolicy: 'Always',
+  /** Whether every image must carry a digest (strict mode). */
+  requireDigest: false,
+  /** Tags that are conventionally moved to new builds: using one is a warning (`latest` is an error). */
+  floatingTags: Object.freeze([
+    'stable', 'main', 'master', 'edge', 'nightly', 'dev', 'develop', 'development', 'canary', 'next',
+    'beta', 'alpha', 'rc', 'current', 'head', 'snapshot', 'unstable', 'testing', 'preview', 'experimental',
+    'release', 'lts', 'mainline', 'prod', 'production', 'staging',
+  ] as readonly string[]),
+
+  // ---- container environment ---------------------------------------------------------------------
+  /** `enableServiceLinks` written on every SafePod (Kubernetes defaults it to true on Pods). */
+  enableServiceLinks: false,
+  /**
+   * Size (bytes, `NAME=value\0` summed) of the injected service-link variables above which a warning is given.
+   * Linux caps one env string at 128 KiB (MAX_ARG_STRLEN) and argv+envp at ARG_MAX (often 2 MiB, but a quarter of
+   * the stack limit); 32 KiB leaves room for the app's own env and arguments.
+   */
+  serviceEnvWarnBytes: 32 * 1024,
+
+  // ---- lifecycle hooks ---------------------------------------------------------------------------
+  /** Time budget of a PostStart hook whose author declared none, in seconds. */
+  postStartBudgetSeconds: 10,
+  /** Time budget of a PreStop hook whose author declared none, in seconds. */
+  preStopBudgetSeconds: 10,
+  /** Seconds reserved after PreStop for the app's own SIGTERM handling, inside the grace period. */
+  shutdownReserveSeconds: 10,
+  /** `terminationGracePeriodSeconds` Kubernetes applies when a pod sets none (SetDefaults_PodSpec). */
+  kubernetesTerminationGracePeriodSeconds: 30,
+});
+
+/** The type of `DEFAULTS`. */
+export type Defaults = typeof DEFAULTS;
