@@ -1,0 +1,12 @@
+import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from './judge';
+import type { Rule, RuleInfo } from './types';
+
+/**
+ * Every rule of the library, in the order the README lists them. Each area contributes its rules from its own
+ * file in `src/rules/`; a new rule is one entry there and shows up in every entry point.
+ */
+export const RULES: readonly Rule[] = Object.freeze([
+]);
+
+/** Catalogue entries of every rule, including the judge's own suppression rules. */
+export const RULE_CATALOGUE: readonly RuleInfo[] = Object.freeze([...RULES, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE]);
