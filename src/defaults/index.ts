@@ -9,6 +9,9 @@ export const DEFAULTS = Object.freeze({
   /** The Kubernetes version manifests are written for, when no app or chart sets one (cdk8s-plus-27 targets 1.27). */
   kubernetesVersion: KubernetesVersion.V1_27,
 
+  /** What SafePods do with warnings at synth time: `print` them to stderr once per synth, `fail`, or `ignore`. */
+  warnings: 'print',
+
   // ---- images -------------------------------------------------------------------------------------
   /** `imagePullPolicy` written for a pinned image (tag or digest) when the author sets none. */
   imagePullPolicy: 'IfNotPresent',

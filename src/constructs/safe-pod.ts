@@ -1,0 +1,212 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-27';
+import { DEFAULTS } from '../defaults';
+import { hasErrors, judgeSubject, SUPPRESS_ANNOTATION_PREFIX } from '../rules/judge';
+import { RULES } from '../rules/catalogue';
+import type { Finding, JsonObject, PodSubject } from '../rules/types';
+import { Severity } from '../rules/types';
+import { synthPassOf } from './_synth-pass';
+import { judgeContextFor } from './_app-facts';
+import { SafePodsSettings, WarningMode } from './settings';
+
+const SAFE_POD_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePod');
+
+// cdk8s-plus adds the containers of the props inside its constructor, before the L1 object (and so the
+// metadata) exists: annotations of those containers wait here until it does.
+const pendingAnnotations = new WeakMap<object, Array<[string, string]>>();
+
+/** Rule ids that `allowMutableTag` suppresses for its container. */
+export const MUTABLE_TAG_RULES: readonly string[] = Object.freeze(['image-not-pinned', 'image-floating-tag']);
+
+/** Properties of a container of a `SafePod`: every cdk8s-plus container property, plus the library's. */
+export interface SafeContainerProps extends kplus.ContainerProps {
+  /**
+   * Allows this container's image to use a mutable tag (no tag, `latest`, or a floating tag such as `main`), for
+   * local development (e.g. kind with images rebuilt under the same tag). The value is the reason; it is written to
+   * the pod as the suppression annotation `safe-pods.cdk8s.io/suppress.image-not-pinned.<container>`, so the
+   * decision stays visible in the YAML and greppable in the code. The pull policy then defaults to `Always`.
+   *
+   * @default - mutable tags are refused
+   */
+  readonly allowMutableTag?: string;
+}
+
+/** Properties for `SafePod`. */
+export interface SafePodProps extends kplus.PodProps {
+  /**
+   * Containers of the pod. Each gets an explicit `imagePullPolicy` and the image rules.
+   *
+   * @default - no containers; add them with `addContainer` (a pod needs at least one)
+   */
+  readonly containers?: SafeContainerProps[];
+
+  /**
+   * Init containers of the pod, with the same rules as containers.
+   *
+   * @default - no init containers
+   */
+  readonly initContainers?: SafeContainerProps[];
+
+  /**
+   * Whether the kubelet injects Docker-link variables (`FOO_SERVICE_HOST`, `FOO_PORT=tcp://...`) for every
+   * Service of the pod's namespace. Kubernetes defaults it to `true`; this library writes `false` explicitly
+   * unless you turn links on, and then checks the app's Services against the containers' variables.
+   *
+   * @see https://kubernetes.io/docs/tutorials/services/connect-applications-service/#environment-variables
+   * @default false
+   */
+  readonly enableServiceLinks?: boolean;
+
+  /**
+   * Secrets used to pull the images (private registries): cdk8s-plus Secrets or Secret names. Added to the
+   * cdk8s-plus `dockerRegistryAuth`, if any.
+   *
+   * @default - no pull secrets
+   */
+  readonly imagePullSecrets?: Array<kplus.ISecret | string>;
+}
+
+/**
+ * A cdk8s-plus `Pod` that cannot be synthesized with the classic container mistakes: every image pinned, every
+ * container with an explicit `imagePullPolicy`, service links off unless asked for, and every rule of the
+ * catalogue checked at synth time, with all findings reported together with this construct's path.
+ *
+ * It keeps the whole cdk8s-plus `Pod` API (containers, init containers, volumes, security context, scheduling);
+ * containers added later with `addContainer`/`addInitContainer` get the same treatment.
+ */
+export class SafePod extends kplus.Pod {
+  /** Whether `x` is a `SafePod` (works across copies of this package). */
+  public static isSafePod(x: unknown): x is SafePod {
+    return x !== null && typeof x === 'object' && SAFE_POD_SYMBOL in x;
+  }
+
+  /** Whether the kubelet injects service-link variables into this pod's containers. */
+  public readonly enableServiceLinks: boolean;
+
+  private readonly pullSecretNames: string[];
+
+  constructor(scope: Construct, id: string, props: SafePodProps = {}) {
+    super(scope, id, props);
+    Object.defineProperty(this, SAFE_POD_SYMBOL, { value: true });
+    this.enableServiceLinks = props.enableServiceLinks ?? DEFAULTS.enableServiceLinks;
+    this.pullSecretNames = (props.imagePullSecrets ?? []).map((s) => (typeof s === 'string' ? s : s.name));
+    for (const [key, value] of pendingAnnotations.get(this) ?? []) this.metadata.addAnnotation(key, value);
+    pendingAnnotations.delete(this);
+
+    this.node.addValidation({ validate: () => this.validateSafePod() });
+    // open a synth pass on the root before any SafePod validates (see _synth-pass.ts)
+    synthPassOf(this);
+    const l1 = ApiObject.of(this);
+    const toJson = l1.toJson.bind(l1);
+    // The object judged during validation is the object written: keep it for the synth that follows.
+    l1.toJson = (): JsonObject => {
+      const cached = this.validatedJson;
+      this.validatedJson = undefined;
+      return cached ?? toJson();
+    };
+  }
+
+  private validatedJson?: JsonObject;
+
+  /**
+   * Adds a container with an explicit `imagePullPolicy`: the author's choice, else `Always` when the container
+   * allows a mutable tag, else `IfNotPresent` (safe because the image is pinned).
+   */
+  public override addContainer(cont: SafeContainerProps): kplus.Container {
+    return super.addContainer(this.prepareContainer(cont, 'main'));
+  }
+
+  /** Adds an init container, with the same rules as `addContainer`. */
+  public override addInitContainer(cont: SafeContainerProps): kplus.Container {
+    return super.addInitContainer(this.prepareContainer(cont, `init-${this.initContainers.length}`));
+  }
+
+  /**
+   * Runs every rule over this pod as it would be synthesized now and returns the findings (errors and warnings).
+   */
+  public findings(): Finding[] {
+    return this.judge(false);
+  }
+
+  /** @internal */
+  public override _toKube(): kplus.k8s.PodSpec {
+    const spec = super._toKube();
+    const secrets = [...(spec.imagePullSecrets ?? []), ...this.pullSecretNames.map((name) => ({ name }))];
+    return {
+      ...spec,
+      enableServiceLinks: this.enableServiceLinks,
+      imagePullSecrets: secrets.length > 0 ? secrets : undefined,
+    };
+  }
+
+  private prepareContainer(cont: SafeContainerProps, defaultName: string): kplus.ContainerProps {
+    const { allowMutableTag, ...rest } = cont;
+    const name = cont.name ?? defaultName;
+    if (allowMutableTag !== undefined) {
+      if (allowMutableTag.trim().length === 0) {
+        throw new Error(
+          `SafePod ${JSON.stringify(this.node.path)}: container ${JSON.stringify(name)}: allowMutableTag is empty; give the reason the mutable tag is accepted, e.g. "local kind cluster"`,
+        );
+      }
+      for (const rule of MUTABLE_TAG_RULES) {
+        this.annotate(`${SUPPRESS_ANNOTATION_PREFIX}${rule}.${name}`, allowMutableTag);
+      }
+    }
+    const imagePullPolicy =
+      cont.imagePullPolicy ?? ((allowMutableTag !== undefined ? DEFAULTS.mutableTagPullPolicy : DEFAULTS.imagePullPolicy) as kplus.ImagePullPolicy);
+    return { ...rest, name, imagePullPolicy };
+  }
+
+  private annotate(key: string, value: string): void {
+    if ((this as unknown as { apiObject?: ApiObject }).apiObject) {
+      this.metadata.addAnnotation(key, value);
+    } else {
+      const list = pendingAnnotations.get(this) ?? [];
+      list.push([key, value]);
+      pendingAnnotations.set(this, list);
+    }
+  }
+
+  private judge(inSynth: boolean): Finding[] {
+    const json = ApiObject.of(this).toJson() as JsonObject;
+    if (inSynth) this.validatedJson = json;
+    const metadata = (json.metadata ?? {}) as { name?: string; namespace?: string; annotations?: Record<string, string> };
+    const subject: PodSubject = {
+      kind: 'Pod',
+      name: metadata.name ?? this.name,
+      namespace: metadata.namespace,
+      annotations: metadata.annotations ?? {},
+      podSpec: (json.spec ?? {}) as PodSubject['podSpec'],
+      podSpecPath: 'spec',
+      isPod: true,
+    };
+    const settings = SafePodsSettings.of(this);
+    return judgeSubject(subject, judgeContextFor(this, settings, inSynth ? synthPassOf(this) : undefined), RULES);
+  }
+
+  private validateSafePod(): string[] {
+    if (this.containers.length === 0) {
+      return ['spec.containers is empty; a pod needs at least one container: pass containers or call addContainer() [pod-no-containers]'];
+    }
+    let findings: Finding[];
+    try {
+      findings = this.judge(true);
+    } catch (e) {
+      // cdk8s-plus reports some mistakes only while rendering (e.g. a pod without containers)
+      return [`cannot be rendered: ${(e as Error).message.replace(/^Failed serializing construct at path '[^']*' with name '[^']*': (Error: )?/, '')}`];
+    }
+    const settings = SafePodsSettings.of(this);
+    const errors: string[] = [];
+    for (const f of findings) {
+      const line = `${f.message} [${f.rule}]`;
+      if (f.severity === Severity.ERROR || settings.warnings === WarningMode.FAIL) {
+        errors.push(line);
+      } else if (settings.warnings === WarningMode.PRINT) {
+        synthPassOf(this).warn(`[${this.node.path}] warning: ${line}`);
+      }
+    }
+    if (errors.length > 0 || hasErrors(findings)) this.validatedJson = undefined;
+    return errors;
+  }
+}

@@ -1,0 +1,89 @@
+import type { IConstruct } from 'constructs';
+import { DEFAULTS } from '../defaults';
+import type { KubernetesVersion } from '../k8s/version';
+
+const SETTINGS_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsSettings');
+
+/** What to do with warnings (findings of severity `warning`) at synth time. */
+export enum WarningMode {
+  /** Print them to stderr once per synth, grouped, with construct paths. */
+  PRINT = 'print',
+  /** Treat them as errors: the synth fails. */
+  FAIL = 'fail',
+  /** Ignore them (they stay available through `SafePod.findings()`). */
+  IGNORE = 'ignore',
+}
+
+/** Properties for `SafePodsSettings.set`. */
+export interface SafePodsSettingsProps {
+  /**
+   * The Kubernetes version the manifests are written for. Rules whose upstream behaviour changed between versions
+   * (the native `sleep` hook, env var names, downward API fields, sidecar init containers) follow it.
+   *
+   * @default KubernetesVersion.V1_27
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
+
+  /**
+   * Require every image to be pinned by digest (strict mode).
+   *
+   * @default false
+   */
+  readonly requireDigest?: boolean;
+
+  /**
+   * What to do with warnings.
+   *
+   * @default WarningMode.PRINT
+   */
+  readonly warnings?: WarningMode;
+}
+
+/** Settings in force for one construct, with every default applied. */
+export interface ResolvedSafePodsSettings {
+  /** The Kubernetes version the manifests are written for. */
+  readonly kubernetesVersion: KubernetesVersion;
+  /** Whether every image must carry a digest. */
+  readonly requireDigest: boolean;
+  /** What to do with warnings. */
+  readonly warnings: WarningMode;
+}
+
+/**
+ * Library settings for an app or a chart (or any scope): set once, read by every SafePod, RuntimeClass and guard
+ * below that scope. The nearest scope wins.
+ *
+ * @example
+ * SafePodsSettings.set(app, { kubernetesVersion: KubernetesVersion.V1_30 });
+ */
+export class SafePodsSettings {
+  /**
+   * Sets the settings of `scope`. Throws when the scope already has settings (set them once, in one place).
+   */
+  public static set(scope: IConstruct, props: SafePodsSettingsProps): void {
+    if (Object.prototype.hasOwnProperty.call(scope, SETTINGS_SYMBOL)) {
+      throw new Error(`SafePodsSettings of ${JSON.stringify(scope.node.path || '<app>')} are already set; set them once per app or chart`);
+    }
+    Object.defineProperty(scope, SETTINGS_SYMBOL, { value: Object.freeze({ ...props }), enumerable: false });
+  }
+
+  /** The settings in force at `scope`: the nearest scope's settings, then `DEFAULTS`. */
+  public static of(scope: IConstruct): ResolvedSafePodsSettings {
+    for (const c of [...scope.node.scopes].reverse()) {
+      const s = (c as unknown as { [SETTINGS_SYMBOL]?: SafePodsSettingsProps })[SETTINGS_SYMBOL];
+      if (s) return resolve(s);
+    }
+    return resolve({});
+  }
+
+  private constructor() {}
+}
+
+function resolve(props: SafePodsSettingsProps): ResolvedSafePodsSettings {
+  return {
+    kubernetesVersion: props.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
+    requireDigest: props.requireDigest ?? DEFAULTS.requireDigest,
+    warnings: props.warnings ?? (DEFAULTS.warnings as WarningMode),
+  };
+}
+
