@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { DEFAULTS } from '../defaults';
 import { hasErrors, judgeSubject, SUPPRESS_ANNOTATION_PREFIX } from '../rules/judge';
 import { RULES } from '../rules/catalogue';
+import { POD_NO_CONTAINERS } from '../rules/pod';
 import type { Finding, JsonObject, PodSubject } from '../rules/types';
 import { Severity } from '../rules/types';
 import { synthPassOf } from './_synth-pass';
@@ -187,7 +188,9 @@ export class SafePod extends kplus.Pod {
 
   private validateSafePod(): string[] {
     if (this.containers.length === 0) {
-      return ['spec.containers is empty; a pod needs at least one container: pass containers or call addContainer() [pod-no-containers]'];
+      // cdk8s-plus cannot render a pod without containers: judge the empty spec, so the message is the rule's
+      const subject = { kind: 'Pod', name: this.name, annotations: {}, podSpec: {}, podSpecPath: 'spec', isPod: true };
+      return POD_NO_CONTAINERS.check(subject, judgeContextFor(this, SafePodsSettings.of(this))).map((f) => `${f.message} [${POD_NO_CONTAINERS.id}]`);
     }
     let findings: Finding[];
     try {
