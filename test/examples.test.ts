@@ -1,0 +1,47 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { buildExamples } from '../examples/main';
+import { validateWithKubernetesModels } from './support/kubernetes-models';
+
+function synthExamples(): Array<{ apiVersion: string; kind: string; metadata: { name: string }; [k: string]: unknown }> {
+  const app = buildExamples(Testing.app());
+  return parseAllDocuments(app.synthYaml()).map((d) => d.toJS());
+}
+
+describe('examples', () => {
+  test('every synthesized object is valid against the Kubernetes OpenAPI schema (kubernetes-models)', () => {
+    const objects = synthExamples();
+    expect(objects.length).toBeGreaterThan(0);
+    for (const obj of objects) {
+      expect(() => validateWithKubernetesModels(obj)).not.toThrow();
+    }
+  });
+
+  test('every container of every example pod has an explicit imagePullPolicy', () => {
+    const pods = synthExamples().filter((o) => o.kind === 'Pod') as Array<{ spec: { containers: Array<{ imagePullPolicy?: string }> } }>;
+    expect(pods.length).toBeGreaterThan(0);
+    for (const pod of pods) for (const c of pod.spec.containers) expect(c.imagePullPolicy).toMatch(/^(Always|IfNotPresent|Never)$/);
+  });
+
+  test('the web frontend pod', () => {
+    const pod = synthExamples().find((o) => o.kind === 'Pod' && o.metadata.name.startsWith('web-frontend'));
+    expect(pod).toMatchSnapshot();
+  });
+
+  test('`cdk8s synth --no-check-upgrade` (the README command) writes one YAML file per example chart, offline', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'safe-pods-synth-'));
+    const root = path.join(__dirname, '..');
+    const r = spawnSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', '--output', out], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+    expect(r.stderr + r.stdout).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(out).sort()).toContain('web.k8s.yaml');
+  }, 60_000);
+});
