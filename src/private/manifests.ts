@@ -26,6 +26,7 @@ export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json']
  */
 export function splitFieldPath(field: string): Array<string | number> | undefined {
   const out: Array<string | number> = [];
+  if (field.startsWith('.')) return undefined;
   const re = /(?:^|\.)([^.[\]"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
   let pos = 0;
   while (pos < field.length) {
