@@ -1,4 +1,5 @@
 import { parseArgs } from 'util';
+import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
 import { ManifestSyntaxError, manifestFiles, parseManifests, readManifestFile } from '../private/manifests';
 import { RULES } from '../rules/catalogue';
@@ -46,7 +47,7 @@ checked; Services and RuntimeClasses in the same files are known to the checks.
 
 Options of check:
   --format text|json            output format (default: text)
-  --kubernetes-version X.Y      the Kubernetes version the manifests are for (default: 1.27)
+  --kubernetes-version X.Y      the Kubernetes version the manifests are for (default: ${DEFAULTS.kubernetesVersion})
   --runtime-class NAME          a RuntimeClass that exists in the cluster; repeatable
                                 (a pod referencing a RuntimeClass neither in the files nor named here is an error)
   --require-digest              require every image to be pinned by digest
@@ -90,7 +91,7 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
   }
   const { values, positionals } = parsed;
   const [command, ...paths] = positionals;
-  let kubernetesVersion = KubernetesVersion.V1_27;
+  let kubernetesVersion = DEFAULTS.kubernetesVersion;
   if (values['kubernetes-version'] !== undefined) {
     try {
       kubernetesVersion = KubernetesVersion.of(values['kubernetes-version']);

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
 import { readManifestFile } from '../private/manifests';
 import { RULES } from '../rules/catalogue';
@@ -97,17 +98,20 @@ export class SafePodsValidation {
       if (!PROPS.includes(key)) throw invalid(`unknown property ${JSON.stringify(key)}; use ${PROPS.map((p) => JSON.stringify(p)).join(', ')}`);
     }
     const { kubernetesVersion, requireDigest, runtimeClasses } = given;
-    if (kubernetesVersion !== undefined && typeof kubernetesVersion !== 'string' && typeof kubernetesVersion !== 'number') {
+    if (typeof kubernetesVersion === 'number') {
+      // YAML reads `1.30` as the number 1.3
+      throw invalid(`kubernetesVersion ${kubernetesVersion} is a YAML number; quote it, e.g. "1.30"`);
+    }
+    if (kubernetesVersion !== undefined && typeof kubernetesVersion !== 'string') {
       throw invalid(`kubernetesVersion ${JSON.stringify(kubernetesVersion)} is not a version like "1.27"`);
     }
     try {
-      // a YAML `1.30` arrives as the number 1.3: quote the version in cdk8s.yaml
-      this.kubernetesVersion = kubernetesVersion === undefined ? KubernetesVersion.V1_27 : KubernetesVersion.of(String(kubernetesVersion));
+      this.kubernetesVersion = kubernetesVersion === undefined ? DEFAULTS.kubernetesVersion : KubernetesVersion.of(kubernetesVersion);
     } catch (e) {
       throw invalid((e as Error).message);
     }
     if (requireDigest !== undefined && typeof requireDigest !== 'boolean') throw invalid(`requireDigest ${JSON.stringify(requireDigest)} is not true or false`);
-    this.requireDigest = requireDigest ?? false;
+    this.requireDigest = requireDigest ?? DEFAULTS.requireDigest;
     if (runtimeClasses !== undefined && !(Array.isArray(runtimeClasses) && runtimeClasses.every((n) => typeof n === 'string'))) {
       throw invalid(`runtimeClasses ${JSON.stringify(runtimeClasses)} is not a list of names`);
     }
