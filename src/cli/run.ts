@@ -128,17 +128,29 @@ function plural(n: number, word: string): string {
 
 /** The JSON form of one finding, as `--format json` prints it. */
 export interface JsonFinding {
+  /** The rule id, e.g. `image-mutable-tag`. */
   readonly rule: string;
+  /** `error` or `warning`. */
   readonly severity: Severity;
+  /** One sentence: the container (if any), the offending value, the rule and the fix. */
   readonly message: string;
+  /** The file as given (or found in a folder), `<stdin>` for standard input. */
   readonly file: string | null;
+  /** Line (from 1) of the offending field, or of its nearest parent in the file. */
   readonly line: number | null;
+  /** Index (from 0) of the YAML document in the file. */
   readonly document: number | null;
+  /** Index (from 0) of the object in a `List`'s `items`, `null` when the document is the object. */
   readonly item: number | null;
+  /** `kind` of the object. */
   readonly kind: string;
+  /** `metadata.name` of the object. */
   readonly name: string;
+  /** `metadata.namespace` of the object, `null` when not set. */
   readonly namespace: string | null;
+  /** The field path from the object's root, e.g. `spec.template.spec.containers[0].image`. */
   readonly path: string;
+  /** The container concerned, `null` when the finding concerns the pod as a whole. */
   readonly container: string | null;
 }
 
