@@ -22,7 +22,7 @@ describe('examples', () => {
   });
 
   test('every container of every example pod has an explicit imagePullPolicy', () => {
-    const pods = synthExamples().filter((o) => o.kind === 'Pod') as Array<{ spec: { containers: Array<{ imagePullPolicy?: string }> } }>;
+    const pods = synthExamples().filter((o) => o.kind === 'Pod') as unknown as Array<{ spec: { containers: Array<{ imagePullPolicy?: string }> } }>;
     expect(pods.length).toBeGreaterThan(0);
     for (const pod of pods) for (const c of pod.spec.containers) expect(c.imagePullPolicy).toMatch(/^(Always|IfNotPresent|Never)$/);
   });

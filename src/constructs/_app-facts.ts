@@ -1,15 +1,43 @@
+import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import type { JudgeContext } from '../rules/types';
+import type { ObjectFacts } from '../rules/subjects';
+import { contextFor, factsOf } from '../rules/subjects';
+import type { JudgeContext, RuntimeClassFacts, ServiceFacts } from '../rules/types';
 import type { SynthPass } from './_synth-pass';
 import type { ResolvedSafePodsSettings } from './settings';
+
+/** The Services and RuntimeClasses defined anywhere in the app of `scope`, with construct paths as origins. */
+function appFacts(scope: IConstruct): ObjectFacts {
+  const services: ServiceFacts[] = [];
+  const runtimeClasses = new Map<string, RuntimeClassFacts>();
+  for (const c of scope.node.root.node.findAll()) {
+    if (!ApiObject.isApiObject(c) || (c.kind !== 'Service' && c.kind !== 'RuntimeClass')) continue;
+    const facts = factsOf([c.toJson()]);
+    for (const s of facts.services) services.push({ ...s, origin: `Service ${c.node.path}` });
+    for (const [name, rc] of facts.runtimeClasses) runtimeClasses.set(name, rc);
+  }
+  return { services, runtimeClasses };
+}
 
 /**
  * The judge context for a construct: its settings plus the facts of the whole app (Services, RuntimeClasses),
  * computed once per synth pass (or afresh when called outside a synth).
  */
-export function judgeContextFor(_scope: IConstruct, settings: ResolvedSafePodsSettings, _pass?: SynthPass): JudgeContext {
-  return {
-    kubernetesVersion: settings.kubernetesVersion,
-    requireDigest: settings.requireDigest,
-  };
+export function judgeContextFor(
+  scope: IConstruct,
+  settings: ResolvedSafePodsSettings,
+  pass?: SynthPass,
+  extraRuntimeClasses: readonly string[] = [],
+): JudgeContext {
+  const build = (facts: ObjectFacts): JudgeContext =>
+    contextFor(facts, {
+      kubernetesVersion: settings.kubernetesVersion,
+      requireDigest: settings.requireDigest,
+      runtimeClasses: extraRuntimeClasses,
+    });
+  if (!pass) return build(appFacts(scope));
+  // one context object per distinct setting in a synth: rules may cache per-namespace work keyed by it
+  const facts = pass.memo('app-facts', () => appFacts(scope));
+  const key = `ctx:${settings.kubernetesVersion}:${settings.requireDigest}:${extraRuntimeClasses.join(',')}`;
+  return pass.memo(key, () => build(facts));
 }
