@@ -244,13 +244,13 @@ const UNRESOLVED_REFERENCE: Rule = {
       env.forEach((e, i) => {
         if (!firstIndex.has(e.name)) firstIndex.set(e.name, i);
       });
-      const report = (field: string, what: string, name: string, hint: string): void => {
+      const report = (field: string, what: string, name: string, hint: string, where: string): void => {
         out.push({
           container: ref.container.name,
           field,
           message:
             `${describeContainer(ref)}: ${what} references ${JSON.stringify(`$(${name})`)}, which ${hint}, so the kubelet leaves it ` +
-            `in the text literally; define ${JSON.stringify(name)} earlier in env, fix the name, or write ${JSON.stringify(`$$(${name})`)} for the literal text`,
+            `in the text literally; define ${JSON.stringify(name)} ${where}, fix the name, or write ${JSON.stringify(`$$(${name})`)} for the literal text`,
         });
       };
       env.forEach((e, i) => {
@@ -259,14 +259,14 @@ const UNRESOLVED_REFERENCE: Rule = {
           const at = firstIndex.get(name);
           if ((at !== undefined && at < i) || fromEnvFrom(name) || fromServices(name)) continue;
           const hint = at === undefined ? 'nothing defines' : at === i ? 'is the variable itself' : `is defined only later, at env[${at}]`;
-          report(`${ref.path}.env[${i}].value`, `env ${JSON.stringify(e.name)} value ${JSON.stringify(e.value)}`, name, hint);
+          report(`${ref.path}.env[${i}].value`, `env ${JSON.stringify(e.name)} value ${JSON.stringify(e.value)}`, name, hint, 'in an earlier env entry');
         }
       });
       for (const list of ['command', 'args'] as const) {
         (ref.container[list] ?? []).forEach((s, k) => {
           for (const name of variableReferences(s)) {
             if (firstIndex.has(name) || fromEnvFrom(name) || fromServices(name)) continue;
-            report(`${ref.path}.${list}[${k}]`, `${list}[${k}] ${JSON.stringify(s)}`, name, 'no env variable defines');
+            report(`${ref.path}.${list}[${k}]`, `${list}[${k}] ${JSON.stringify(s)}`, name, 'no env variable defines', 'in env');
           }
         });
       }
