@@ -1,5 +1,7 @@
+import * as fc from 'fast-check';
 import { DEFAULTS } from '../../src/defaults';
 import { envBlockBytes, kubeletServiceEnv, masterServiceFacts, serviceEnvName } from '../../src/env/service-env';
+import { validateEnvVarName } from '../../src/k8s/names';
 import type { ServiceFacts } from '../../src/rules/types';
 import { SERVICE_ENV_CASES } from '../fixtures/service-env-cases';
 
@@ -81,5 +83,36 @@ describe('serviceEnvName', () => {
 describe('envBlockBytes', () => {
   test('counts NAME=value plus the terminating NUL, in UTF-8 bytes', () => {
     expect(envBlockBytes({ A: 'b', Ä: '' })).toBe(4 + 4);
+  });
+});
+
+describe('service-link names (property)', () => {
+  // Service names are DNS-1035 labels, port names DNS-1123 labels (IANA names are a subset)
+  const dns1035 = fc.stringMatching(/^[a-z]([-a-z0-9]{0,20}[a-z0-9])?$/);
+  const portName = fc.option(fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?$/), { nil: undefined });
+  const port = fc.record({ name: portName, port: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom(undefined, 'TCP', 'UDP', 'SCTP') });
+
+  test('every injected name is a valid strict env name under the Service prefix, and at most 3 + one per named port + 4 per port variables', () => {
+    fc.assert(
+      fc.property(dns1035, fc.array(port, { minLength: 1, maxLength: 4 }), fc.ipV4(), (name, ports, ip) => {
+        const env = kubeletServiceEnv([{ name, clusterIP: ip, ports }], { enableServiceLinks: true });
+        const prefix = `${serviceEnvName(name)}_`;
+        for (const k of Object.keys(env)) {
+          if (validateEnvVarName(k).length > 0 || !k.startsWith(prefix)) return false;
+        }
+        const named = ports.filter((p) => p.name).length;
+        return Object.keys(env).length <= 3 + named + 4 * ports.length && env[`${prefix}SERVICE_PORT`] === String(ports[0].port);
+      }),
+    );
+  });
+
+  test('IPv6 addresses are bracketed in every URL and bare in _SERVICE_HOST and _ADDR', () => {
+    fc.assert(
+      fc.property(dns1035, fc.ipV6(), (name, ip) => {
+        const env = kubeletServiceEnv([{ name, clusterIP: ip, ports: [{ port: 80 }] }], { enableServiceLinks: true });
+        const p = serviceEnvName(name);
+        return env[`${p}_PORT`] === `tcp://[${ip}]:80` && env[`${p}_SERVICE_HOST`] === ip && env[`${p}_PORT_80_TCP_ADDR`] === ip;
+      }),
+    );
   });
 });
