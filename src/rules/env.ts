@@ -55,8 +55,9 @@ function computeNamespaceEnv(services: readonly ServiceFacts[], podNamespace: st
     all.set(e.name, e);
     linked.add(e.service);
     bytes += Buffer.byteLength(e.name, 'utf8') + Buffer.byteLength(e.value, 'utf8') + 2;
+    // default/kubernetes is injected with links on or off, so neither unlinking nor renaming applies to it
     const inNamespace = given.has(e.service) && (e.service.namespace === undefined || e.service.namespace === podNamespace);
-    if (!inNamespace) continue;
+    if (!inNamespace || isMaster(e.service, podNamespace)) continue;
     local.set(e.name, e);
     const prefix = serviceEnvName(e.service.name);
     let group = byPrefix.get(prefix);

@@ -127,6 +127,12 @@ describe('env-service-link-collision', () => {
     expect(f.message).toContain('Service "kafka" (chart/kafka)');
   });
 
+  test('default/kubernetes is never reported, even for pods in "default" (its variables come with links off too)', () => {
+    const master: ServiceFacts = { name: 'kubernetes', namespace: 'default', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443 }] };
+    const env = [{ name: 'KUBERNETES_NAMESPACE', value: 'x' }, { name: 'KUBERNETES_SERVICE_HOST', value: 'proxy' }];
+    expect(judge(pod({ containers: [container({ env })] }, 'default'), ctx({ services: [master] }))).toEqual([]);
+  });
+
   test('the default/kubernetes master variables are not reported for pods outside "default"', () => {
     const findings = judge(pod({ containers: [container({ env: [{ name: 'KUBERNETES_SERVICE_HOST', value: 'proxy' }] })] }, 'prod'), ctx({ services: [] }));
     expect(findings).toEqual([]);
