@@ -5,8 +5,8 @@
  * `validateObjectFieldSelector`, `validateContainerResourceDivisor`) and `pkg/apis/core/pods/helpers.go`
  * (`ConvertDownwardAPIFieldLabel`, where `spec.host` becomes `spec.nodeName`).
  */
-import { KubernetesVersion } from '../k8s/version';
 import { validateQualifiedName } from '../k8s/names';
+import { KubernetesVersion } from '../k8s/version';
 
 /** The `fieldRef` paths every supported version accepts in `env` (1.27 and later). */
 export const ENV_FIELD_PATHS: readonly string[] = Object.freeze([
