@@ -35,6 +35,13 @@ export const DEFAULTS = Object.freeze({
    * the stack limit); 32 KiB leaves room for the app's own env and arguments.
    */
   serviceEnvWarnBytes: 32 * 1024,
+  /**
+   * The value shown for a Service's cluster IP in computed service-link variables when it is not known at synth time
+   * (the API server allocates it on creation). Names are exact; only the IP is a placeholder.
+   */
+  unallocatedClusterIP: '<cluster-ip>',
+  /** Port of the `default/kubernetes` Service (named `https`), injected into every container even with links off. */
+  kubernetesServicePort: 443,
 
   // ---- lifecycle hooks ---------------------------------------------------------------------------
   /** Time budget of a PostStart hook whose author declared none, in seconds. */

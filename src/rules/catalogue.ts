@@ -1,3 +1,4 @@
+import { ENV_RULES } from './env';
 import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from './judge';
 import { POD_RULES } from './pod';
 import type { Rule, RuleInfo } from './types';
@@ -8,6 +9,7 @@ import type { Rule, RuleInfo } from './types';
  */
 export const RULES: readonly Rule[] = Object.freeze([
   ...POD_RULES,
+  ...ENV_RULES,
 ]);
 
 /** Catalogue entries of every rule, including the judge's own suppression rules. */

@@ -1,0 +1,307 @@
+import { DEFAULTS } from '../../src/defaults';
+import { KubernetesVersion } from '../../src/k8s/version';
+import { RULES } from '../../src/rules/catalogue';
+import { ENV_RULES } from '../../src/rules/env';
+import { judgeSubject } from '../../src/rules/judge';
+import type { ContainerJson, Finding, JudgeContext, PodSpecJson, PodSubject, ServiceFacts } from '../../src/rules/types';
+import { Severity } from '../../src/rules/types';
+import envNames from '../fixtures/vectors/env-names.json';
+
+function pod(spec: PodSpecJson, namespace?: string): PodSubject {
+  return { kind: 'Pod', name: 'web', namespace, annotations: {}, podSpec: spec, podSpecPath: 'spec', isPod: true };
+}
+
+function container(c: Partial<ContainerJson>): ContainerJson {
+  return { name: 'main', image: 'app:1.0.0', ...c };
+}
+
+function ctx(extra: Partial<JudgeContext> = {}): JudgeContext {
+  return { kubernetesVersion: KubernetesVersion.V1_27, requireDigest: false, ...extra };
+}
+
+function judge(subject: PodSubject, c: JudgeContext = ctx()): Finding[] {
+  return judgeSubject(subject, c, ENV_RULES);
+}
+
+function ofRule(findings: Finding[], rule: string): Finding[] {
+  return findings.filter((f) => f.rule === rule);
+}
+
+const kafka: ServiceFacts = { name: 'kafka', ports: [{ name: 'broker', port: 9092 }], origin: 'chart/kafka' };
+
+describe('the env rules in the catalogue', () => {
+  test('every env rule is in RULES once, with a stable kebab-case id', () => {
+    for (const r of ENV_RULES) {
+      expect(RULES.filter((x) => x.id === r.id)).toHaveLength(1);
+      expect(r.id).toMatch(/^env-[a-z0-9-]+$/);
+    }
+  });
+
+  test('no message ends with a period or contains the object path', () => {
+    const findings = judge(
+      pod({
+        containers: [
+          container({
+            env: [{ name: 'KAFKA_BROKERS', value: '$(NOPE)' }, { name: 'KAFKA_SERVICE_HOST', value: 'x' }, { name: '1X' }, { name: '1X' }],
+            command: ['$(MISSING)'],
+          }),
+        ],
+      }),
+      ctx({ services: [kafka] }),
+    );
+    expect(findings.length).toBeGreaterThan(4);
+    for (const f of findings) {
+      expect(f.message).not.toMatch(/\.$/);
+      expect(f.message).toMatch(/^container "main": /);
+      expect(f.field).toMatch(/^spec\.containers\[0\]\./);
+    }
+  });
+});
+
+describe('env-service-link-prefix', () => {
+  test('a kafka Service next to a container with KAFKA_* settings is an error naming the injected KAFKA_PORT, the Service and the variable', () => {
+    const [f, ...rest] = ofRule(
+      judge(pod({ containers: [container({ env: [{ name: 'KAFKA_BROKERS', value: 'kafka:9092' }] })] }), ctx({ services: [kafka] })),
+      'env-service-link-prefix',
+    );
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe(Severity.ERROR);
+    expect(f.field).toBe('spec.containers[0].env[0].name');
+    expect(f.message).toContain(`"KAFKA_PORT=tcp://${DEFAULTS.unallocatedClusterIP}:9092"`);
+    expect(f.message).toContain('Service "kafka" (chart/kafka)');
+    expect(f.message).toContain('"KAFKA_BROKERS"');
+    expect(f.message).toMatch(/enableServiceLinks: false/);
+  });
+
+  test('an envFrom prefix "KAFKA_" counts as the app\'s own settings', () => {
+    const findings = judge(pod({ containers: [container({ envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'KAFKA_' }] })] }), ctx({ services: [kafka] }));
+    expect(ofRule(findings, 'env-service-link-prefix').map((f) => f.field)).toEqual(['spec.containers[0].envFrom[0].prefix']);
+  });
+
+  test('uses the real cluster IP when the Service has one', () => {
+    const findings = judge(
+      pod({ containers: [container({ env: [{ name: 'REDIS_HOST', value: 'redis' }] })] }),
+      ctx({ services: [{ name: 'redis', clusterIP: '10.0.0.11', ports: [{ port: 6379 }] }] }),
+    );
+    expect(ofRule(findings, 'env-service-link-prefix')[0].message).toContain('"REDIS_PORT=tcp://10.0.0.11:6379"');
+  });
+
+  const quiet: ReadonlyArray<{ why: string; links?: boolean; podNs?: string; svcNs?: string; clusterIP?: string; varName?: string }> = [
+    { why: 'links are off', links: false },
+    { why: 'the Service is in another namespace', podNs: 'team-a', svcNs: 'team-b' },
+    { why: 'the Service is headless', clusterIP: 'None' },
+    { why: 'the prefix is only a substring', varName: 'MYKAFKA_X' },
+  ];
+  test.each(quiet.map((q) => [q.why, q] as const))('is not reported when %s', (_why, q) => {
+    const svc: ServiceFacts = { ...kafka, namespace: q.svcNs, clusterIP: q.clusterIP };
+    const env = [{ name: q.varName ?? 'KAFKA_BROKERS', value: 'x' }];
+    const findings = judge(pod({ enableServiceLinks: q.links, containers: [container({ env })] }, q.podNs), ctx({ services: [svc] }));
+    expect(ofRule(findings, 'env-service-link-prefix')).toEqual([]);
+  });
+
+  test('is not checked when the Services are unknown', () => {
+    expect(judge(pod({ containers: [container({ env: [{ name: 'KAFKA_BROKERS', value: 'x' }] })] }))).toEqual([]);
+  });
+
+  test('absent enableServiceLinks means links on, and a Service without namespace is in the pod\'s namespace', () => {
+    const findings = judge(pod({ containers: [container({ env: [{ name: 'KAFKA_BROKERS', value: 'x' }] })] }, 'prod'), ctx({ services: [kafka] }));
+    expect(ofRule(findings, 'env-service-link-prefix')[0].message).toMatch(/set enableServiceLinks: false explicitly \(absent means true\)/);
+  });
+
+  test('reports a Service once per container however many of its prefixed variables the container has', () => {
+    const env = [{ name: 'KAFKA_A', value: '1' }, { name: 'KAFKA_B', value: '2' }];
+    expect(ofRule(judge(pod({ containers: [container({ env })] }), ctx({ services: [kafka] })), 'env-service-link-prefix')).toHaveLength(1);
+  });
+});
+
+describe('env-service-link-collision', () => {
+  test('a container variable named like an injected one is a warning with the injected value', () => {
+    const findings = judge(
+      pod({ enableServiceLinks: true, containers: [container({ env: [{ name: 'KAFKA_PORT', value: '9092' }] })] }),
+      ctx({ services: [kafka] }),
+    );
+    const [f] = ofRule(findings, 'env-service-link-collision');
+    expect(f.severity).toBe(Severity.WARNING);
+    expect(f.field).toBe('spec.containers[0].env[0].name');
+    expect(f.message).toContain(`"KAFKA_PORT=tcp://${DEFAULTS.unallocatedClusterIP}:9092"`);
+    expect(f.message).toContain('Service "kafka" (chart/kafka)');
+  });
+
+  test('default/kubernetes is never reported, even for pods in "default" (its variables come with links off too)', () => {
+    const master: ServiceFacts = { name: 'kubernetes', namespace: 'default', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443 }] };
+    const env = [{ name: 'KUBERNETES_NAMESPACE', value: 'x' }, { name: 'KUBERNETES_SERVICE_HOST', value: 'proxy' }];
+    expect(judge(pod({ containers: [container({ env })] }, 'default'), ctx({ services: [master] }))).toEqual([]);
+  });
+
+  test('the default/kubernetes master variables are not reported for pods outside "default"', () => {
+    const findings = judge(pod({ containers: [container({ env: [{ name: 'KUBERNETES_SERVICE_HOST', value: 'proxy' }] })] }, 'prod'), ctx({ services: [] }));
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('env-service-links-too-large', () => {
+  const many = (n: number): ServiceFacts[] =>
+    Array.from({ length: n }, (_, i) => ({ name: `service-number-${i}`, clusterIP: `10.1.${i >> 8}.${i & 255}`, ports: [{ name: 'http', port: 8080 }] }));
+
+  test('warns with the size when the namespace injects more than DEFAULTS.serviceEnvWarnBytes', () => {
+    const [f] = ofRule(judge(pod({ containers: [container({})] }, 'prod'), ctx({ services: many(200) })), 'env-service-links-too-large');
+    expect(f.severity).toBe(Severity.WARNING);
+    expect(f.field).toBe('spec.enableServiceLinks');
+    const bytes = Number(/\((\d+) bytes/.exec(f.message)![1]);
+    expect(bytes).toBeGreaterThan(DEFAULTS.serviceEnvWarnBytes);
+    expect(f.message).toContain('201 Services in namespace "prod"');
+  });
+
+  test('is quiet below the budget and when links are off', () => {
+    expect(judge(pod({ containers: [container({})] }), ctx({ services: many(10) }))).toEqual([]);
+    expect(judge(pod({ enableServiceLinks: false, containers: [container({})] }), ctx({ services: many(200) }))).toEqual([]);
+  });
+
+  test('5 000 pods next to 500 Services are judged in linear time (the namespace map is computed once)', () => {
+    const services = many(500);
+    const c = ctx({ services });
+    const pods = Array.from({ length: 5000 }, (_, i) =>
+      pod({ containers: [container({ env: [{ name: `APP_${i}`, value: '$(SERVICE_NUMBER_1_SERVICE_HOST)' }, { name: 'SERVICE_NUMBER_7_X', value: 'y' }] })] }, 'prod'),
+    );
+    const start = Date.now();
+    let errors = 0;
+    for (const p of pods) errors += judge(p, c).filter((f) => f.rule === 'env-service-link-prefix').length;
+    expect(errors).toBe(5000);
+    expect(Date.now() - start).toBeLessThan(3000);
+  });
+});
+
+describe('env-unresolved-reference', () => {
+  test('a reference to a later env entry is reported with where it is defined', () => {
+    const findings = judge(pod({ containers: [container({ env: [{ name: 'A', value: '$(B)' }, { name: 'B', value: 'b' }] })] }));
+    const [f] = ofRule(findings, 'env-unresolved-reference');
+    expect(f.field).toBe('spec.containers[0].env[0].value');
+    expect(f.message).toContain('"$(B)", which is defined only later, at env[1]');
+  });
+
+  test('earlier entries, envFrom prefixes, known service links and the master variables resolve', () => {
+    const findings = judge(
+      pod({
+        containers: [
+          container({
+            envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'CFG_' }],
+            env: [
+              { name: 'B', value: 'b' },
+              { name: 'A', value: '$(B) $(CFG_X) $(KAFKA_SERVICE_HOST) $(KUBERNETES_SERVICE_HOST) $$(LITERAL)' },
+            ],
+            command: ['run', '$(A)', '$(KAFKA_PORT_9092_TCP_ADDR)'],
+          }),
+        ],
+      }),
+      ctx({ services: [kafka] }),
+    );
+    expect(ofRule(findings, 'env-unresolved-reference')).toEqual([]);
+  });
+
+  test('service-link names do not resolve when links are off, except the master variables', () => {
+    const findings = judge(
+      pod({ enableServiceLinks: false, containers: [container({ args: ['$(KAFKA_SERVICE_HOST)', '$(KUBERNETES_SERVICE_PORT_HTTPS)'] })] }),
+      ctx({ services: [kafka] }),
+    );
+    expect(ofRule(findings, 'env-unresolved-reference').map((f) => f.field)).toEqual(['spec.containers[0].args[0]']);
+  });
+
+  test('with unknown Services and links on, names shaped like service links are assumed to resolve', () => {
+    const findings = judge(pod({ containers: [container({ args: ['$(DB_SERVICE_HOST)', '$(DB_PORT_5432_TCP)', '$(DB_URL)'] })] }));
+    expect(ofRule(findings, 'env-unresolved-reference').map((f) => f.message)).toEqual([expect.stringContaining('"$(DB_URL)"')]);
+  });
+
+  test('an envFrom without prefix could define anything, so nothing is reported', () => {
+    const findings = judge(pod({ containers: [container({ envFrom: [{ secretRef: { name: 's' } }], env: [{ name: 'A', value: '$(ANY)' }] })] }));
+    expect(findings).toEqual([]);
+  });
+
+  test('command and args see the whole env, including entries defined after use', () => {
+    const findings = judge(pod({ containers: [container({ command: ['$(LATE)'], env: [{ name: 'LATE', value: 'x' }] })] }));
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('env-name-invalid', () => {
+  const cases = envNames.names.filter((n) => n.name !== '');
+  test.each(cases.map((n) => [n.name, n] as const))('name %p follows the strict rule on 1.27 and the relaxed one on 1.32', (_name, n) => {
+    const subject = pod({ containers: [container({ env: [{ name: n.name, value: 'v' }] })] });
+    for (const [version, valid, errors] of [
+      [KubernetesVersion.V1_27, n.valid_strict, n.strict_errors],
+      [KubernetesVersion.V1_31, n.valid_strict, n.strict_errors],
+      [KubernetesVersion.V1_32, n.valid_relaxed, n.relaxed_errors],
+    ] as const) {
+      const found = ofRule(judge(subject, ctx({ kubernetesVersion: version })), 'env-name-invalid');
+      expect(found.length === 0).toBe(valid);
+      if (!valid) expect(found[0].message).toContain(`: ${errors[0]}`);
+    }
+  });
+
+  test('the empty name is "Required value" in every version', () => {
+    const subject = pod({ containers: [container({ env: [{ name: '', value: 'v' }] })] });
+    for (const v of [KubernetesVersion.V1_27, KubernetesVersion.V1_34]) {
+      expect(ofRule(judge(subject, ctx({ kubernetesVersion: v })), 'env-name-invalid')[0].message).toContain('Required value');
+    }
+  });
+
+  test('an envFrom prefix is checked with the same rule, and the message says when 1.32 would accept it', () => {
+    const [f] = ofRule(judge(pod({ containers: [container({ envFrom: [{ configMapRef: { name: 'c' }, prefix: '1_' }] })] })), 'env-name-invalid');
+    expect(f.field).toBe('spec.containers[0].envFrom[0].prefix');
+    expect(f.message).toMatch(/Kubernetes 1\.32\+ accepts it/);
+  });
+});
+
+describe('env-duplicate-name', () => {
+  test('a name set twice is an error on the second entry', () => {
+    const findings = judge(pod({ containers: [container({ env: [{ name: 'A', value: '1' }, { name: 'B' }, { name: 'A', value: '2' }] })] }));
+    expect(ofRule(findings, 'env-duplicate-name').map((f) => [f.field, f.severity])).toEqual([['spec.containers[0].env[2].name', Severity.ERROR]]);
+  });
+
+  test('the same name in two containers is fine', () => {
+    const env = [{ name: 'A', value: '1' }];
+    expect(judge(pod({ containers: [container({ env }), container({ name: 'side', env })] }))).toEqual([]);
+  });
+});
+
+describe('env-value-from-conflict', () => {
+  test('value together with valueFrom is an error', () => {
+    const findings = judge(pod({ containers: [container({ env: [{ name: 'A', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] })] }));
+    const [f] = ofRule(findings, 'env-value-from-conflict');
+    expect(f.field).toBe('spec.containers[0].env[0].valueFrom');
+    expect(f.message).toMatch(/valueFrom may not be specified when value is not empty/);
+  });
+
+  test('an empty value with valueFrom is fine; valueFrom with two sources is not', () => {
+    const ok = judge(pod({ containers: [container({ env: [{ name: 'A', value: '', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] })] }));
+    expect(ok).toEqual([]);
+    const two = { fieldRef: { fieldPath: 'metadata.name' }, secretKeyRef: { name: 's', key: 'k' } };
+    expect(ofRule(judge(pod({ containers: [container({ env: [{ name: 'A', valueFrom: two }] })] })), 'env-value-from-conflict')).toHaveLength(1);
+  });
+});
+
+describe('env-field-ref-unsupported', () => {
+  const withPath = (fieldPath: string, apiVersion?: string): PodSubject =>
+    pod({ containers: [container({ env: [{ name: 'X', valueFrom: { fieldRef: { fieldPath, apiVersion } } }] })] });
+
+  test.each(envNames.fieldRefs.map((r) => [r.fieldPath, r] as const))('fieldRef %p is judged as the vectors say for 1.27 and 1.30+', (_p, r) => {
+    expect(ofRule(judge(withPath(r.fieldPath)), 'env-field-ref-unsupported').length === 0).toBe(r.validAsEnv_1_27);
+    const newer = judge(withPath(r.fieldPath), ctx({ kubernetesVersion: KubernetesVersion.V1_30 }));
+    expect(ofRule(newer, 'env-field-ref-unsupported').length === 0).toBe(r.validAsEnv_1_30_plus);
+  });
+
+  test('status.hostIPs is refused before 1.29 with the version that supports it, and accepted from 1.29', () => {
+    const [f] = ofRule(judge(withPath('status.hostIPs'), ctx({ kubernetesVersion: KubernetesVersion.V1_28 })), 'env-field-ref-unsupported');
+    expect(f.severity).toBe(Severity.ERROR);
+    expect(f.field).toBe('spec.containers[0].env[0].valueFrom.fieldRef.fieldPath');
+    expect(f.message).toMatch(/"status\.hostIPs", which needs Kubernetes 1\.29 or newer, but the target is 1\.28/);
+    expect(judge(withPath('status.hostIPs'), ctx({ kubernetesVersion: KubernetesVersion.V1_29 }))).toEqual([]);
+  });
+
+  test('a bad label key, an unsupported apiVersion and a bad resource divisor are reported', () => {
+    expect(ofRule(judge(withPath("metadata.labels['-bad']")), 'env-field-ref-unsupported')).toHaveLength(1);
+    expect(ofRule(judge(withPath("metadata.annotations['Example.COM/Owner']")), 'env-field-ref-unsupported')).toHaveLength(0);
+    expect(ofRule(judge(withPath('metadata.name', 'v2')), 'env-field-ref-unsupported')[0].message).toMatch(/only "v1"/);
+    const res = pod({ containers: [container({ env: [{ name: 'C', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1Mi' } } }] })] });
+    expect(ofRule(judge(res), 'env-field-ref-unsupported')[0].message).toMatch(/divisor "1Mi" is not supported for limits\.cpu/);
+  });
+});
