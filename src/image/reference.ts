@@ -481,7 +481,10 @@ export class ImageReference {
     return this.path;
   }
 
-  /** The whole reference as `docker` prints it, e.g. `nginx:1.27.3`. */
+  /**
+   * The whole reference as `docker` prints it (upstream `FamiliarString`), e.g. `nginx:1.27.3`. Like upstream's, it does
+   * not always parse back to the same name: `docker.io/a.b/c` prints as `a.b/c`, which names the registry `a.b`.
+   */
   public get familiar(): string {
     return this.withSuffix(this.familiarName);
   }
