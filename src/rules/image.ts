@@ -121,7 +121,8 @@ export const IMAGE_INVALID_RULE: Rule = {
       if (use.error === undefined || refusedByApiServer(subject, use.image)) continue;
       out.push({
         message:
-          `${describeContainer(use.ref)}: image ${JSON.stringify(use.image)} is not a valid image reference for Kubernetes ${ctx.kubernetesVersion}: ` +
+          `${describeContainer(use.ref)}: image ${JSON.stringify(use.image)} ` +
+          `is not a valid image reference for Kubernetes ${ctx.kubernetesVersion}: ` +
           `${use.error.detail}; the API server accepts it, but the kubelet fails the container with InvalidImageName`,
         field: `${use.ref.path}.image`,
         container: use.ref.container.name,
@@ -220,7 +221,8 @@ export const IMAGE_PULL_POLICY_INVALID_RULE: Rule = {
       const policy: unknown = ref.container.imagePullPolicy;
       if (policy === undefined || policy === '' || isImagePullPolicy(policy)) continue;
       const near = typeof policy === 'string' ? IMAGE_PULL_POLICIES.find((p) => p.toLowerCase() === policy.toLowerCase()) : undefined;
-      const fix = near !== undefined ? `write it as ${JSON.stringify(near)}` : `use one of ${IMAGE_PULL_POLICIES.map((p) => JSON.stringify(p)).join(', ')}`;
+      const allowed = IMAGE_PULL_POLICIES.map((p) => JSON.stringify(p)).join(', ');
+      const fix = near !== undefined ? `write it as ${JSON.stringify(near)}` : `use one of ${allowed}`;
       out.push({
         message: `${describeContainer(ref)}: imagePullPolicy ${JSON.stringify(policy)} is not a value the API server accepts; ${fix}`,
         field: `${ref.path}.imagePullPolicy`,
