@@ -1,4 +1,5 @@
 import { ENV_RULES } from './env';
+import { IMAGE_RULES } from './image';
 import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from './judge';
 import { POD_RULES } from './pod';
 import type { Rule, RuleInfo } from './types';
@@ -9,6 +10,7 @@ import type { Rule, RuleInfo } from './types';
  */
 export const RULES: readonly Rule[] = Object.freeze([
   ...POD_RULES,
+  ...IMAGE_RULES,
   ...ENV_RULES,
 ]);
 

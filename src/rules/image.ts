@@ -1,0 +1,246 @@
+import { DEFAULTS } from '../defaults';
+import type { PinningProblem } from '../image/pinning';
+import { PinningProblemKind, assessPinning } from '../image/pinning';
+import { IMAGE_PULL_POLICIES, defaultPullPolicy, isImagePullPolicy } from '../image/pull-policy';
+import { ImageReference, ImageReferenceError, hasEdgeWhitespace, referenceGrammarFor } from '../image/reference';
+import type { ContainerRef, JudgeContext, PodSubject, Rule, RuleFinding } from './types';
+import { Severity, containersOf, describeContainer } from './types';
+
+/** A container whose image is a non-empty string, with what the judge needs to say about it. */
+interface ImageUse {
+  readonly ref: ContainerRef;
+  readonly image: string;
+  /** The parsed reference; `undefined` when the kubelet of the target version refuses it. */
+  readonly parsed?: ImageReference;
+  readonly error?: ImageReferenceError;
+}
+
+function imageOf(ref: ContainerRef): string | undefined {
+  const image: unknown = ref.container.image;
+  return typeof image === 'string' && image.length > 0 ? image : undefined;
+}
+
+function imageUses(subject: PodSubject, ctx: JudgeContext): ImageUse[] {
+  const grammar = referenceGrammarFor(ctx.kubernetesVersion);
+  const out: ImageUse[] = [];
+  for (const ref of containersOf(subject)) {
+    const image = imageOf(ref);
+    if (image === undefined) continue;
+    try {
+      out.push({ ref, image, parsed: ImageReference.parse(image, { grammar }) });
+    } catch (e) {
+      if (!ImageReferenceError.isImageReferenceError(e)) throw e;
+      out.push({ ref, image, error: e });
+    }
+  }
+  return out;
+}
+
+/** Whether the API server refuses the image outright (leading/trailing whitespace on a Pod), so other image rules stay quiet. */
+function refusedByApiServer(subject: PodSubject, image: string): boolean {
+  return subject.isPod && hasEdgeWhitespace(image);
+}
+
+function pinningFindings(subject: PodSubject, ctx: JudgeContext, kind: PinningProblemKind): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  for (const use of imageUses(subject, ctx)) {
+    if (use.parsed === undefined) continue;
+    const problem: PinningProblem | undefined = assessPinning(use.parsed, { requireDigest: ctx.requireDigest, floatingTags: DEFAULTS.floatingTags })
+      .problems.find((p) => p.kind === kind);
+    if (problem === undefined) continue;
+    out.push({
+      message: `${describeContainer(use.ref)}: image ${JSON.stringify(use.image)} ${problem.explanation}; ${problem.fix}`,
+      field: `${use.ref.path}.image`,
+      container: use.ref.container.name,
+    });
+  }
+  return out;
+}
+
+/** `image-missing`: a container without an image. */
+export const IMAGE_MISSING_RULE: Rule = {
+  id: 'image-missing',
+  severity: Severity.ERROR,
+  title: 'Every container must name an image',
+  reason: 'The API server refuses a container whose image is empty or absent (validateContainerCommon: "Required value").',
+  fix: 'Set `image` to a pinned reference, e.g. "nginx:1.27.3" or "nginx@sha256:<digest>"',
+  check(subject: PodSubject): RuleFinding[] {
+    return containersOf(subject)
+      .filter((ref) => imageOf(ref) === undefined)
+      .map((ref) => {
+        const image: unknown = ref.container.image;
+        const what = image === undefined ? 'has no image' : `has the image ${JSON.stringify(image)}, which is not a non-empty string`;
+        return {
+          message: `${describeContainer(ref)}: ${what}, which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"`,
+          field: `${ref.path}.image`,
+          container: ref.container.name,
+        };
+      });
+  },
+};
+
+/** `image-whitespace`: leading or trailing whitespace in a Pod's image. */
+export const IMAGE_WHITESPACE_RULE: Rule = {
+  id: 'image-whitespace',
+  severity: Severity.ERROR,
+  title: 'A Pod image must not have leading or trailing whitespace',
+  reason:
+    'The API server refuses a Pod whose image has leading or trailing whitespace (validateContainerOnlyForPod); templates are not checked, ' +
+    'so the Pods a workload creates are refused later instead.',
+  fix: 'Remove the whitespace around the image reference',
+  check(subject: PodSubject): RuleFinding[] {
+    if (!subject.isPod) return [];
+    const out: RuleFinding[] = [];
+    for (const ref of containersOf(subject)) {
+      const image = imageOf(ref);
+      if (image === undefined || !hasEdgeWhitespace(image)) continue;
+      out.push({
+        message:
+          `${describeContainer(ref)}: image ${JSON.stringify(image)} has leading or trailing whitespace, which the API server refuses for Pods; ` +
+          `remove it, e.g. ${JSON.stringify(image.trim())}`,
+        field: `${ref.path}.image`,
+        container: ref.container.name,
+      });
+    }
+    return out;
+  },
+};
+
+/** `image-invalid`: the kubelet cannot parse the reference. */
+export const IMAGE_INVALID_RULE: Rule = {
+  id: 'image-invalid',
+  severity: Severity.ERROR,
+  title: 'An image must be a valid image reference',
+  reason:
+    'The API server does not check the reference grammar; the kubelet parses it (reference.ParseNormalizedNamed) and fails the container ' +
+    'with InvalidImageName, so the Pod is created but never starts.',
+  fix: 'Write the reference as [registry[:port]/]path[:tag][@sha256:<64 hex>], with a lower-case path',
+  check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
+    const out: RuleFinding[] = [];
+    for (const use of imageUses(subject, ctx)) {
+      if (use.error === undefined || refusedByApiServer(subject, use.image)) continue;
+      out.push({
+        message:
+          `${describeContainer(use.ref)}: image ${JSON.stringify(use.image)} ` +
+          `is not a valid image reference for Kubernetes ${ctx.kubernetesVersion}: ` +
+          `${use.error.detail}; the API server accepts it, but the kubelet fails the container with InvalidImageName`,
+        field: `${use.ref.path}.image`,
+        container: use.ref.container.name,
+      });
+    }
+    return out;
+  },
+};
+
+/** `image-not-pinned`: no tag, or the tag `latest`. */
+export const IMAGE_NOT_PINNED_RULE: Rule = {
+  id: 'image-not-pinned',
+  severity: Severity.ERROR,
+  title: 'An image must be pinned by a version tag or a digest',
+  reason:
+    'Without a tag Kubernetes pulls "latest" (pkg/util/parsers.ParseImageName), and "latest" is moved to every new build: nodes run ' +
+    'whichever build they pulled, rollbacks do not roll back, and Kubernetes defaults the pull policy to Always (SetDefaults_Container).',
+  fix:
+    'Pin a version tag or a digest, e.g. "nginx:1.27.3" or "nginx@sha256:<digest>"; to accept a mutable tag for one container, suppress ' +
+    'this rule for it with a reason and use imagePullPolicy Always',
+  check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
+    return pinningFindings(subject, ctx, PinningProblemKind.NOT_PINNED);
+  },
+};
+
+/** `image-floating-tag`: a tag that is conventionally moved (warning). */
+export const IMAGE_FLOATING_TAG_RULE: Rule = {
+  id: 'image-floating-tag',
+  severity: Severity.WARNING,
+  title: 'An image tag should not be one that is conventionally moved',
+  reason:
+    'Tags such as "stable", "main" or "edge" are moved to new builds by convention, so the same manifest runs different code over time ' +
+    'and on different nodes.',
+  fix: 'Pin a version tag or a digest, e.g. "nginx:1.27.3" or "nginx@sha256:<digest>"',
+  check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
+    return pinningFindings(subject, ctx, PinningProblemKind.FLOATING_TAG);
+  },
+};
+
+/** `image-digest-required`: strict mode requires a digest. */
+export const IMAGE_DIGEST_REQUIRED_RULE: Rule = {
+  id: 'image-digest-required',
+  severity: Severity.ERROR,
+  title: 'In strict mode an image must carry a digest',
+  reason:
+    'Any tag can be pushed again; only a digest (go-digest: sha256, sha384 or sha512) names fixed content. Strict mode (requireDigest) ' +
+    'asks for one on every image.',
+  fix: 'Add the digest, e.g. "nginx:1.27.3@sha256:<digest>" (`docker buildx imagetools inspect` or `crane digest` prints it)',
+  check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
+    if (!ctx.requireDigest) return [];
+    return pinningFindings(subject, ctx, PinningProblemKind.DIGEST_REQUIRED);
+  },
+};
+
+/** `image-pull-policy-missing`: the container leaves `imagePullPolicy` to Kubernetes. */
+export const IMAGE_PULL_POLICY_MISSING_RULE: Rule = {
+  id: 'image-pull-policy-missing',
+  severity: Severity.ERROR,
+  title: 'Every container must set imagePullPolicy',
+  reason:
+    'When it is unset, the API server derives it from the tag (SetDefaults_Container: Always for no tag or "latest", else IfNotPresent), ' +
+    'so editing the image silently changes when nodes pull.',
+  fix: 'Set imagePullPolicy: IfNotPresent for a pinned image, Always for an accepted mutable tag',
+  check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
+    const out: RuleFinding[] = [];
+    for (const ref of containersOf(subject)) {
+      const policy: unknown = ref.container.imagePullPolicy;
+      if (policy !== undefined && policy !== '') continue;
+      const image = imageOf(ref);
+      const k8sDefault = image === undefined ? undefined : defaultPullPolicy(image, { kubernetesVersion: ctx.kubernetesVersion });
+      const suggested = k8sDefault === 'Always' ? DEFAULTS.mutableTagPullPolicy : DEFAULTS.imagePullPolicy;
+      const defaulted =
+        k8sDefault === undefined
+          ? 'Kubernetes derives it from the image tag'
+          : `Kubernetes ${ctx.kubernetesVersion} defaults it to ${JSON.stringify(k8sDefault)} for image ${JSON.stringify(image)}`;
+      out.push({
+        message: `${describeContainer(ref)}: imagePullPolicy is not set, so ${defaulted}; set it explicitly, e.g. ${JSON.stringify(suggested)}`,
+        field: `${ref.path}.imagePullPolicy`,
+        container: ref.container.name,
+      });
+    }
+    return out;
+  },
+};
+
+/** `image-pull-policy-invalid`: a value the API server refuses. */
+export const IMAGE_PULL_POLICY_INVALID_RULE: Rule = {
+  id: 'image-pull-policy-invalid',
+  severity: Severity.ERROR,
+  title: 'imagePullPolicy must be Always, IfNotPresent or Never',
+  reason: 'The API server accepts only "Always", "IfNotPresent" and "Never", case-sensitively (validatePullPolicy: "Unsupported value").',
+  fix: 'Use one of "Always", "IfNotPresent", "Never"',
+  check(subject: PodSubject): RuleFinding[] {
+    const out: RuleFinding[] = [];
+    for (const ref of containersOf(subject)) {
+      const policy: unknown = ref.container.imagePullPolicy;
+      if (policy === undefined || policy === '' || isImagePullPolicy(policy)) continue;
+      const near = typeof policy === 'string' ? IMAGE_PULL_POLICIES.find((p) => p.toLowerCase() === policy.toLowerCase()) : undefined;
+      const allowed = IMAGE_PULL_POLICIES.map((p) => JSON.stringify(p)).join(', ');
+      const fix = near !== undefined ? `write it as ${JSON.stringify(near)}` : `use one of ${allowed}`;
+      out.push({
+        message: `${describeContainer(ref)}: imagePullPolicy ${JSON.stringify(policy)} is not a value the API server accepts; ${fix}`,
+        field: `${ref.path}.imagePullPolicy`,
+        container: ref.container.name,
+      });
+    }
+    return out;
+  },
+};
+
+/** The image rules, in catalogue order. */
+export const IMAGE_RULES: readonly Rule[] = Object.freeze([
+  IMAGE_MISSING_RULE,
+  IMAGE_WHITESPACE_RULE,
+  IMAGE_INVALID_RULE,
+  IMAGE_NOT_PINNED_RULE,
+  IMAGE_FLOATING_TAG_RULE,
+  IMAGE_DIGEST_REQUIRED_RULE,
+  IMAGE_PULL_POLICY_MISSING_RULE,
+  IMAGE_PULL_POLICY_INVALID_RULE,
+]);
