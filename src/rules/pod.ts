@@ -32,7 +32,7 @@ export const CONTAINER_NAME: Rule = {
       const name = ref.container.name;
       const errs = validateDns1123Label(name ?? '');
       if (errs.length > 0) {
-        out.push({ field: `${ref.path}.name`, container: name, message: `container name ${JSON.stringify(name)} is invalid: ${errs[0]}; use a lower-case DNS label` });
+        out.push({ field: `${ref.path}.name`, container: name, message: `container ${JSON.stringify(name)}: the name is invalid: ${errs[0]}; use a lower-case DNS label` });
         continue;
       }
       const first = seen.get(name);
@@ -40,7 +40,7 @@ export const CONTAINER_NAME: Rule = {
         out.push({
           field: `${ref.path}.name`,
           container: name,
-          message: `container name ${JSON.stringify(name)} is used twice (${first} and ${ref.path}); every container, init container and ephemeral container needs its own name`,
+          message: `container ${JSON.stringify(name)}: the name is used twice (${first} and ${ref.path}); give every container, init container and ephemeral container its own name`,
         });
       } else {
         seen.set(name, ref.path);
