@@ -40,6 +40,8 @@ export interface LifecycleHandlerJson {
   readonly httpGet?: HttpGetActionJson;
   readonly tcpSocket?: TcpSocketActionJson;
   readonly sleep?: SleepActionJson;
+  /** Fields of newer or older API versions, carried as they are. */
+  readonly [key: string]: unknown;
 }
 
 /** `Lifecycle`: a container's `lifecycle` field. */

@@ -238,9 +238,12 @@ const PRESTOP_EXCEEDS_GRACE: Rule = {
     const findings: RuleFinding[] = [];
     for (const h of hooksOf(subject, ctx.kubernetesVersion)) {
       if (h.position !== HookPosition.PRE_STOP) continue;
-      if (h.handler.sleep !== undefined && !sleepRuns(ctx.kubernetesVersion)) continue; // reported by lifecycle-sleep-unsupported
+      // on targets without the native sleep, what runs is the rest of the hook (the sleep is reported by lifecycle-sleep-unsupported)
+      const { sleep, ...rest } = h.handler;
+      const handler = sleepRuns(ctx.kubernetesVersion) ? h.handler : rest;
+      if (sleep !== undefined && handler === rest && Object.keys(rest).length === 0) continue;
       const declared = declaredOf(budgets, h.ref.container.name);
-      const budget = readHookBudget(h.handler, h.position, declared.preStop).seconds;
+      const budget = readHookBudget(handler, h.position, declared.preStop).seconds;
       const reserve = declared.shutdownReserve ?? DEFAULTS.shutdownReserveSeconds;
       if (budget + reserve > effective || effective === 0) {
         findings.push({
