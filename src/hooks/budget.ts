@@ -78,7 +78,8 @@ export function parseHookBudgetAnnotation(text: string | undefined): ParsedHookB
     const b: Record<string, number> = {};
     for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
       if (!(BUDGET_KEYS as readonly string[]).includes(k)) {
-        return { budgets: new Map(), error: `has an unknown key ${JSON.stringify(k)} for container ${JSON.stringify(name)} (known: ${BUDGET_KEYS.join(', ')})` };
+        return { budgets: new Map(), error: `has an unknown key ${JSON.stringify(k)} for container ${JSON.stringify(name)} (known: ` +
+          `${BUDGET_KEYS.join(', ')})` };
       }
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
         return { budgets: new Map(), error: `has ${JSON.stringify(v)} for ${name}.${k}, which is not a whole number of seconds` };

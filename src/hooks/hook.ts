@@ -115,7 +115,10 @@ export interface HttpGetHookOptions {
 function checkBudget(seconds: number | undefined, what: string): void {
   if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 1)) {
     // `timeout 0` disables the timeout, so a budget is at least one second
-    throw new ManifestError(`${what} budgetSeconds ${JSON.stringify(seconds)} is not a whole number of seconds of at least 1; give e.g. 10`, 'budgetSeconds');
+    throw new ManifestError(
+      `${what} budgetSeconds ${JSON.stringify(seconds)} is not a whole number of seconds of at least 1; give e.g. 10`,
+      'budgetSeconds',
+    );
   }
 }
 
@@ -144,14 +147,19 @@ export class LifecycleHook {
    */
   public static exec(command: readonly string[], options: ExecHookOptions = {}): LifecycleHook {
     if (!Array.isArray(command) || command.length === 0) {
-      throw new ManifestError('exec hook has an empty command, which the API server rejects (Required value); give the command, e.g. ["/app/drain"]', 'exec.command');
+      throw new ManifestError(
+        'exec hook has an empty command, which the API server rejects (Required value); give the command, e.g. ["/app/drain"]',
+        'exec.command',
+      );
     }
     if (command.some((a) => typeof a !== 'string')) {
       throw new ManifestError(`exec hook command ${JSON.stringify(command)} has a non-string element; give strings only`, 'exec.command');
     }
     checkBudget(options.budgetSeconds, 'exec hook');
     const timeout = options.timeout ?? ExecTimeout.TIMEOUT;
-    if (!ExecTimeout.isExecTimeout(timeout)) throw new ManifestError('exec hook timeout is not an ExecTimeout; use ExecTimeout.TIMEOUT, ExecTimeout.command() or ExecTimeout.unbounded()');
+    if (!ExecTimeout.isExecTimeout(timeout)) {
+      throw new ManifestError('exec hook timeout is not an ExecTimeout; use ExecTimeout.TIMEOUT, ExecTimeout.command() or ExecTimeout.unbounded()');
+    }
     return new LifecycleHook({ kind: LifecycleHookKind.EXEC, command: [...command], timeout, budgetSeconds: options.budgetSeconds });
   }
 
@@ -170,26 +178,38 @@ export class LifecycleHook {
    * Sends `GET <path>` to the pod IP on `options.port`. The kubelet's client has no timeout: see `budgetSeconds`.
    */
   public static httpGet(path: string, options: HttpGetHookOptions): LifecycleHook {
-    if (typeof path !== 'string') throw new ManifestError(`httpGet hook path ${JSON.stringify(path)} is not a string; give e.g. "/shutdown"`, 'httpGet.path');
+    if (typeof path !== 'string') {
+      throw new ManifestError(`httpGet hook path ${JSON.stringify(path)} is not a string; give e.g. "/shutdown"`, 'httpGet.path');
+    }
     const port = options.port;
-    const portErrors = typeof port === 'string' ? validatePortName(port) : typeof port === 'number' ? validatePortNumber(port) : ['must be a number or a port name'];
+    const portErrors = typeof port === 'string' ? validatePortName(port) : typeof port === 'number' ? validatePortNumber(port) : ['must be a ' +
+      'number or a port name'];
     if (portErrors.length > 0) {
       throw new ManifestError(
-        `httpGet hook port ${JSON.stringify(port)} is invalid (${portErrors.join('; ')}); give a port number 1-65535 or a container port name like "http"`,
+        `httpGet hook port ${JSON.stringify(port)} is invalid (${portErrors.join('; ')}); give a port number 1-65535 or a container port name ` +
+        `like "http"`,
         'httpGet.port',
       );
     }
     const scheme = options.scheme ?? HttpScheme.HTTP;
     if (scheme !== HttpScheme.HTTP && scheme !== HttpScheme.HTTPS) {
-      throw new ManifestError(`httpGet hook scheme ${JSON.stringify(scheme)} is not supported (supported values: "HTTP", "HTTPS", case-sensitive); use HttpScheme.HTTPS`, 'httpGet.scheme');
+      throw new ManifestError(
+        `httpGet hook scheme ${JSON.stringify(scheme)} is not supported (supported values: "HTTP", "HTTPS", case-sensitive); use HttpScheme.HTTPS`,
+        'httpGet.scheme',
+      );
     }
     const headers = Object.entries(options.headers ?? {}).map(([name, value]) => ({ name, value }));
     for (const h of headers) {
       const errs = validateHttpHeaderName(h.name);
       if (errs.length > 0) {
-        throw new ManifestError(`httpGet hook header name ${JSON.stringify(h.name)} is invalid: ${errs[0]}; use letters, digits and "-"`, 'httpGet.httpHeaders');
+        throw new ManifestError(
+          `httpGet hook header name ${JSON.stringify(h.name)} is invalid: ${errs[0]}; use letters, digits and "-"`,
+          'httpGet.httpHeaders',
+        );
       }
-      if (typeof h.value !== 'string') throw new ManifestError(`httpGet hook header ${JSON.stringify(h.name)} has a non-string value; give a string`, 'httpGet.httpHeaders');
+      if (typeof h.value !== 'string') {
+        throw new ManifestError(`httpGet hook header ${JSON.stringify(h.name)} has a non-string value; give a string`, 'httpGet.httpHeaders');
+      }
     }
     checkBudget(options.budgetSeconds, 'httpGet hook');
     return new LifecycleHook({ kind: LifecycleHookKind.HTTP_GET, path: path || '/', port, scheme, headers, budgetSeconds: options.budgetSeconds });
@@ -201,7 +221,10 @@ export class LifecycleHook {
    */
   public static sleep(seconds: number): LifecycleHook {
     if (!Number.isInteger(seconds) || seconds < 0) {
-      throw new ManifestError(`sleep hook of ${JSON.stringify(seconds)} seconds is invalid: the API server requires a non-negative whole number; give e.g. 5`, 'sleep.seconds');
+      throw new ManifestError(
+        `sleep hook of ${JSON.stringify(seconds)} seconds is invalid: the API server requires a non-negative whole number; give e.g. 5`,
+        'sleep.seconds',
+      );
     }
     return new LifecycleHook({ kind: LifecycleHookKind.SLEEP, seconds, budgetSeconds: seconds });
   }
@@ -248,14 +271,17 @@ export class LifecycleHook {
         if (support === SleepSupport.UNKNOWN_FIELD || support === SleepSupport.GATED_OFF) {
           throw new ManifestError(sleepUnsupportedMessage(position, d.seconds, version), `lifecycle.${position}.sleep`);
         }
-        if (support === SleepSupport.POSITIVE && d.seconds === 0) throw new ManifestError(sleepZeroMessage(position, version), `lifecycle.${position}.sleep`);
+        if (support === SleepSupport.POSITIVE && d.seconds === 0) {
+          throw new ManifestError(sleepZeroMessage(position, version), `lifecycle.${position}.sleep`);
+        }
         return { sleep: { seconds: d.seconds } };
       }
       case LifecycleHookKind.HTTP_GET: {
         const budget = this.budgetSeconds(position);
         if (budget === undefined) {
           throw new ManifestError(
-            `postStart httpGet hook on port ${JSON.stringify(d.port)} cannot be bounded: the kubelet's HTTP client has no timeout and the container ` +
+            `postStart httpGet hook on port ${JSON.stringify(d.port)} cannot be bounded: the kubelet's HTTP client has no timeout and the ` +
+            `container ` +
               'does not reach Running until the request returns; set budgetSeconds to declare how long the endpoint may take, ' +
               'or use an exec hook, which is wrapped in timeout',
             `lifecycle.${position}.httpGet`,
@@ -309,7 +335,10 @@ export function renderLifecycle(hooks: LifecycleHooks, version: KubernetesVersio
     const hook = hooks[position];
     if (hook === undefined) continue;
     if (!LifecycleHook.isLifecycleHook(hook)) {
-      throw new ManifestError(`${position} is not a LifecycleHook; build it with LifecycleHook.exec(), httpGet() or sleep()`, `lifecycle.${position}`);
+      throw new ManifestError(
+        `${position} is not a LifecycleHook; build it with LifecycleHook.exec(), httpGet() or sleep()`,
+        `lifecycle.${position}`,
+      );
     }
     out[position] = hook._toJson(position, version);
   }
@@ -321,8 +350,9 @@ export function renderLifecycle(hooks: LifecycleHooks, version: KubernetesVersio
  * container's shutdown reserve when given.
  */
 export function hookBudgetsOf(hooks: LifecycleHooks, shutdownReserveSeconds?: number): ContainerHookBudgets {
+  const postStart = hooks.postStart?.budgetSeconds(HookPosition.POST_START);
   return {
-    ...(hooks.postStart?.budgetSeconds(HookPosition.POST_START) !== undefined ? { postStart: hooks.postStart.budgetSeconds(HookPosition.POST_START) } : {}),
+    ...(postStart !== undefined ? { postStart } : {}),
     ...(hooks.preStop ? { preStop: hooks.preStop.budgetSeconds(HookPosition.PRE_STOP) } : {}),
     ...(shutdownReserveSeconds !== undefined ? { shutdownReserve: shutdownReserveSeconds } : {}),
   };

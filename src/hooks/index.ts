@@ -1,4 +1,12 @@
-export { BudgetSource, HOOK_BUDGETS_ANNOTATION, formatHookBudgetAnnotation, parseExecSleep, parseHookBudgetAnnotation, parseTimeoutWrapper, readHookBudget } from './budget';
+export {
+  BudgetSource,
+  HOOK_BUDGETS_ANNOTATION,
+  formatHookBudgetAnnotation,
+  parseExecSleep,
+  parseHookBudgetAnnotation,
+  parseTimeoutWrapper,
+  readHookBudget,
+} from './budget';
 export type { ContainerHookBudgets, HookBudget, ParsedHookBudgets, TimeoutWrapper } from './budget';
 export { planTerminationGracePeriod, preStopExceedsGraceMessage } from './grace';
 export type { GracePeriodFits, GracePeriodTooShort, PlanTerminationGracePeriodOptions, PreStopBudget, TerminationGracePeriodPlan } from './grace';

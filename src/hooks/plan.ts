@@ -58,7 +58,9 @@ export function planPodHooks(containers: readonly ContainerHooksInput[], options
   for (const c of containers) {
     const reserve = c.shutdownReserveSeconds;
     if (reserve !== undefined && (!Number.isInteger(reserve) || reserve < 0)) {
-      throw new ManifestError(`container ${JSON.stringify(c.name)}: shutdownReserveSeconds ${JSON.stringify(reserve)} is not a whole number of seconds; give e.g. 10`);
+      throw new ManifestError(
+        `container ${JSON.stringify(c.name)}: shutdownReserveSeconds ${JSON.stringify(reserve)} is not a whole number of seconds; give e.g. 10`,
+      );
     }
     let lifecycle: LifecycleJson | undefined;
     try {

@@ -27,7 +27,10 @@ export function sleepSupport(version: KubernetesVersion): SleepSupport {
   return SleepSupport.UNKNOWN_FIELD;
 }
 
-/** Whether `version` (default gates) accepts native sidecars, i.e. init containers with `restartPolicy: Always` (`SidecarContainers`: alpha 1.28, on from 1.29). */
+/**
+ * Whether `version` (default gates) accepts native sidecars, i.e. init containers with `restartPolicy: Always`
+ * (`SidecarContainers`: alpha 1.28, on by default from 1.29).
+ */
 export function sidecarsSupported(version: KubernetesVersion): boolean {
   return version.isAtLeast(KubernetesVersion.V1_29);
 }
@@ -148,7 +151,9 @@ export function validateHandler(h: LifecycleHandlerJson, path: string, grace: nu
       errs.push({ type: FieldErrorType.NOT_SUPPORTED, field: `${p}.scheme`, detail: 'supported values: "HTTP", "HTTPS"' });
     }
     for (const header of Array.isArray(g.httpHeaders) ? g.httpHeaders : []) {
-      for (const detail of validateHttpHeaderName(String(header?.name ?? ''))) errs.push({ type: FieldErrorType.INVALID, field: `${p}.httpHeaders`, detail });
+      for (const detail of validateHttpHeaderName(String(header?.name ?? ''))) errs.push(
+        { type: FieldErrorType.INVALID, field: `${p}.httpHeaders`, detail },
+      );
     }
   }
   if (isObject(h.tcpSocket) && !forbidMore('tcpSocket')) {

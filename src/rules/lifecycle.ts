@@ -98,10 +98,12 @@ const NOT_ALLOWED: Rule = {
         why = 'lifecycle cannot be set on an ephemeral container; remove lifecycle';
       } else if (ref.container.restartPolicy === 'Always') {
         why =
-          `lifecycle is set on a sidecar (restartPolicy "Always"), but ${versionText(ctx)} refuses it (native sidecars are on by default from 1.29); ` +
+          `lifecycle is set on a sidecar (restartPolicy "Always"), but ${versionText(ctx)} refuses it (native sidecars are on by default from ` +
+          `1.29); ` +
           'target Kubernetes 1.29 or newer, or move the hook to a regular container';
       } else {
-        why = 'lifecycle is set, but the API server refuses hooks on init containers without restartPolicy "Always"; move the hook to a regular container or make this init container a sidecar (Kubernetes 1.29+)';
+        why = 'lifecycle is set, but the API server refuses hooks on init containers without restartPolicy "Always"; move the hook to a ' +
+          'regular container or make this init container a sidecar (Kubernetes 1.29+)';
       }
       findings.push({ message: `${who}: ${why}`, field: `${ref.path}.lifecycle`, container: ref.container.name });
     }
@@ -129,8 +131,9 @@ const HANDLER_INVALID: Rule = {
   severity: Severity.ERROR,
   title: 'A lifecycle hook the API server rejects',
   reason:
-    'The API server validates each hook: exactly one handler, a non-empty exec command, a valid port number or IANA port name, scheme HTTP or HTTPS ' +
-    '(case-sensitive), header names of letters, digits and "-", sleep seconds within the grace period (validation.go validateLifecycle, validateHandler)',
+    'The API server validates each hook: exactly one handler, a non-empty exec command, a valid port number or IANA port name, scheme HTTP or ' +
+    'HTTPS (case-sensitive), header names of letters, digits and "-", sleep seconds within the grace period (validation.go validateLifecycle, ' +
+    'validateHandler)',
   fix: 'Correct the field the message names, or build the hook with LifecycleHook, which checks it when it is created',
   check(subject, ctx) {
     const version = ctx.kubernetesVersion;
@@ -192,8 +195,10 @@ const TCP_SOCKET: Rule = {
       .filter((h) => h.handler.tcpSocket !== undefined)
       .map((h) => ({
         message:
-          `${describeContainer(h.ref)}: ${h.position} uses tcpSocket ${JSON.stringify(h.handler.tcpSocket)}, which the API accepts but the kubelet never runs ` +
-          `(the hook fails with "invalid handler"${h.position === HookPosition.POST_START ? ' and the container is killed' : ''}); use httpGet, exec or sleep instead`,
+          `${describeContainer(h.ref)}: ${h.position} uses tcpSocket ${JSON.stringify(h.handler.tcpSocket)}, which the API accepts but the ` +
+          `kubelet never runs ` +
+          `(the hook fails with "invalid handler"${h.position === HookPosition.POST_START ? ' and the container is killed' : ''}); use ` +
+          `httpGet, exec or sleep instead`,
         field: `${h.path}.tcpSocket`,
         container: h.ref.container.name,
       }));
@@ -214,7 +219,8 @@ const HOST_SET: Rule = {
       .filter((h) => typeof h.handler.httpGet?.host === 'string' && h.handler.httpGet.host.length > 0)
       .map((h) => ({
         message:
-          `${describeContainer(h.ref)}: ${h.position} httpGet sets host ${JSON.stringify(h.handler.httpGet?.host)}, which sends the kubelet's request away from the pod ` +
+          `${describeContainer(h.ref)}: ${h.position} httpGet sets host ${JSON.stringify(h.handler.httpGet?.host)}, which sends the kubelet's ` +
+          `request away from the pod ` +
           `and which Pod Security "baseline" forbids from Kubernetes 1.34; remove host and send a Host header if the app needs one`,
         field: `${h.path}.httpGet.host`,
         container: h.ref.container.name,
@@ -228,8 +234,8 @@ const PRESTOP_EXCEEDS_GRACE: Rule = {
   severity: Severity.ERROR,
   title: 'A preStop budget plus shutdown reserve longer than the grace period',
   reason:
-    'The grace countdown starts before preStop; the kubelet cuts the hook off at the deadline and then gives the app as little as 2 s after SIGTERM ' +
-    '(kuberuntime_container.go executePreStopHook, killContainer minimumGracePeriodInSeconds); the pod default is 30 s (SetDefaults_PodSpec)',
+    'The grace countdown starts before preStop; the kubelet cuts the hook off at the deadline and then gives the app as little as 2 s after ' +
+    'SIGTERM (kuberuntime_container.go executePreStopHook, killContainer minimumGracePeriodInSeconds); the pod default is 30 s (SetDefaults_PodSpec)',
   fix: 'Set terminationGracePeriodSeconds to at least the preStop budget plus the shutdown reserve, or shorten the hook',
   check(subject, ctx) {
     const budgets = budgetsOf(subject);
@@ -262,9 +268,10 @@ const EXEC_UNBOUNDED: Rule = {
   severity: Severity.WARNING,
   title: 'An exec lifecycle hook without a time bound',
   reason:
-    'The kubelet runs exec hooks with no timeout (handlers.go: "TODO: Pass a proper timeout value"): a hanging postStart keeps the container out of ' +
-    'Running forever, a hanging preStop uses up the grace period',
-  fix: `Wrap the command in \`timeout -s KILL <seconds>\` (LifecycleHook.exec does; the image needs coreutils or busybox timeout), or declare the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` annotation`,
+    'The kubelet runs exec hooks with no timeout (handlers.go: "TODO: Pass a proper timeout value"): a hanging postStart keeps the container ' +
+    'out of Running forever, a hanging preStop uses up the grace period',
+  fix: `Wrap the command in \`timeout -s KILL <seconds>\` (LifecycleHook.exec does; the image needs coreutils or busybox timeout), or declare ` +
+    `the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` annotation`,
   check(subject, ctx) {
     const budgets = budgetsOf(subject);
     const findings: RuleFinding[] = [];
@@ -277,9 +284,11 @@ const EXEC_UNBOUNDED: Rule = {
       const wrapped = ['timeout', '-s', 'KILL', String(budget.seconds), ...command];
       findings.push({
         message:
-          `${describeContainer(h.ref)}: ${h.position} exec ${JSON.stringify(command)} has no time bound, and Kubernetes puts no timeout on exec hooks ` +
+          `${describeContainer(h.ref)}: ${h.position} exec ${JSON.stringify(command)} has no time bound, and Kubernetes puts no timeout on ` +
+          `exec hooks ` +
           `(${h.position === HookPosition.POST_START ? 'a hang keeps the container out of Running' : 'a hang uses up the grace period'}); ` +
-          `wrap it as ${JSON.stringify(wrapped)} (the image needs timeout from coreutils or busybox) or declare its budget in the ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} annotation`,
+          `wrap it as ${JSON.stringify(wrapped)} (the image needs timeout from coreutils or busybox) or declare its budget in the ` +
+          `${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} annotation`,
         field: `${h.path}.exec.command`,
         container: h.ref.container.name,
       });
@@ -295,15 +304,19 @@ const POSTSTART_UNBOUNDED: Rule = {
   reason:
     "The kubelet's lifecycle HTTP client has no timeout (kubelet.go insecureContainerLifecycleHTTPClient) and postStart blocks the container " +
     'from Running until it returns; nothing cuts a hanging postStart request off',
-  fix: `Use an exec hook wrapped in \`timeout\`, or acknowledge the risk by declaring the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` annotation (LifecycleHook.httpGet budgetSeconds)`,
+  fix: `Use an exec hook wrapped in \`timeout\`, or acknowledge the risk by declaring the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` ` +
+    `annotation (LifecycleHook.httpGet budgetSeconds)`,
   check(subject, ctx) {
     const budgets = budgetsOf(subject);
     return hooksOf(subject, ctx.kubernetesVersion)
-      .filter((h) => h.position === HookPosition.POST_START && isObject(h.handler.httpGet) && declaredOf(budgets, h.ref.container.name).postStart === undefined)
+      .filter((h) => h.position === HookPosition.POST_START && isObject(h.handler.httpGet))
+      .filter((h) => declaredOf(budgets, h.ref.container.name).postStart === undefined)
       .map((h) => ({
         message:
-          `${describeContainer(h.ref)}: postStart httpGet on port ${JSON.stringify(h.handler.httpGet?.port)} has no time bound, because the kubelet's HTTP client has no timeout ` +
-          `and the container does not reach Running until the request returns; use an exec hook wrapped in timeout, or declare its budget in the ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} annotation`,
+          `${describeContainer(h.ref)}: postStart httpGet on port ${JSON.stringify(h.handler.httpGet?.port)} has no time bound, because the ` +
+          `kubelet's HTTP client has no timeout ` +
+          `and the container does not reach Running until the request returns; use an exec hook wrapped in timeout, or declare its budget in ` +
+          `the ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} annotation`,
         field: `${h.path}.httpGet`,
         container: h.ref.container.name,
       }));
@@ -314,7 +327,8 @@ const BUDGET_ANNOTATION_INVALID: Rule = {
   id: 'lifecycle-budget-annotation-invalid',
   severity: Severity.ERROR,
   title: 'An unreadable hook budgets annotation',
-  reason: `Declared hook budgets are read from the \`${HOOK_BUDGETS_ANNOTATION}\` annotation; when it cannot be read, or names a container the pod does not have, the budgets it meant to declare are not applied`,
+  reason: `Declared hook budgets are read from the \`${HOOK_BUDGETS_ANNOTATION}\` annotation; when it cannot be read, or names a container the ` +
+    `pod does not have, the budgets it meant to declare are not applied`,
   fix: `Write JSON like \`{"main":{"postStart":10,"preStop":15,"shutdownReserve":10}}\` with whole seconds, keyed by container name`,
   check(subject) {
     const text = subject.annotations[HOOK_BUDGETS_ANNOTATION];
@@ -323,7 +337,8 @@ const BUDGET_ANNOTATION_INVALID: Rule = {
     if (parsed.error !== undefined) {
       return [
         {
-          message: `annotation ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} ${parsed.error}; write JSON like ${JSON.stringify('{"main":{"preStop":15}}')}`,
+          message: `annotation ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} ${parsed.error}; write JSON like ` +
+            `${JSON.stringify('{"main":{"preStop":15}}')}`,
           field: BUDGETS_FIELD,
         },
       ];
@@ -332,7 +347,8 @@ const BUDGET_ANNOTATION_INVALID: Rule = {
     return [...parsed.budgets.keys()]
       .filter((name) => !names.has(name))
       .map((name) => ({
-        message: `annotation ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} declares budgets for container ${JSON.stringify(name)}, which the pod does not have; use the container's name`,
+        message: `annotation ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} declares budgets for container ${JSON.stringify(name)}, which the pod ` +
+          `does not have; use the container's name`,
         field: BUDGETS_FIELD,
       }));
   },
