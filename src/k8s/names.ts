@@ -131,7 +131,8 @@ export function validatePortName(port: string): string[] {
   if (port.length > 15) errs.push(maxLenError(15));
   if (!/^[-a-z0-9]+$/.test(port)) {
     errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  } else if (!/[a-z]/.test(port)) {
+  }
+  if (!/[a-z]/.test(port)) {
     errs.push('must contain at least one letter (a-z)');
   }
   if (port.includes('--')) errs.push('must not contain consecutive hyphens');

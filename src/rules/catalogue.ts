@@ -1,6 +1,7 @@
 import { ENV_RULES } from './env';
 import { IMAGE_RULES } from './image';
 import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from './judge';
+import { LIFECYCLE_RULES } from './lifecycle';
 import { POD_RULES } from './pod';
 import type { Rule, RuleInfo } from './types';
 
@@ -12,6 +13,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   ...POD_RULES,
   ...IMAGE_RULES,
   ...ENV_RULES,
+  ...LIFECYCLE_RULES,
 ]);
 
 /** Catalogue entries of every rule, including the judge's own suppression rules. */
