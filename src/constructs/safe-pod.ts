@@ -2,6 +2,10 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { DEFAULTS } from '../defaults';
+import { ManifestError } from '../errors';
+import type { LifecycleHooks } from '../hooks/hook';
+import type { PodHooksPlan } from '../hooks/plan';
+import { planPodHooks } from '../hooks/plan';
 import { hasErrors, judgeSubject, SUPPRESS_ANNOTATION_PREFIX } from '../rules/judge';
 import { RULES } from '../rules/catalogue';
 import { POD_NO_CONTAINERS } from '../rules/pod';
@@ -16,12 +20,42 @@ const SAFE_POD_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePod');
 // cdk8s-plus adds the containers of the props inside its constructor, before the L1 object (and so the
 // metadata) exists: annotations of those containers wait here until it does.
 const pendingAnnotations = new WeakMap<object, Array<[string, string]>>();
+// hooks of each container, recorded as containers are added (also during the cdk8s-plus constructor)
+const containerHooks = new WeakMap<object, Array<{ name: string; hooks: LifecycleHooks; shutdownReserveSeconds?: number }>>();
+
+function hooksOf(pod: object): Array<{ name: string; hooks: LifecycleHooks; shutdownReserveSeconds?: number }> {
+  let list = containerHooks.get(pod);
+  if (!list) {
+    list = [];
+    containerHooks.set(pod, list);
+  }
+  return list;
+}
 
 /** Rule ids that `allowMutableTag` suppresses for its container. */
 export const MUTABLE_TAG_RULES: readonly string[] = Object.freeze(['image-not-pinned', 'image-floating-tag']);
 
-/** Properties of a container of a `SafePod`: every cdk8s-plus container property, plus the library's. */
+/**
+ * Properties of a container of a `SafePod`: every cdk8s-plus container property, plus the library's. Hooks are
+ * given with `hooks` (bounded `LifecycleHook`s); the cdk8s-plus `lifecycle` prop is refused, because its `Handler`s
+ * allow `tcpSocket` (a hook the kubelet never runs) and exec hooks without a time bound.
+ */
 export interface SafeContainerProps extends kplus.ContainerProps {
+  /**
+   * PostStart and PreStop hooks, each with a time budget (declared, or `DEFAULTS.postStartBudgetSeconds` /
+   * `DEFAULTS.preStopBudgetSeconds`). Exec hooks are wrapped in `timeout` so they cannot outlive their budget.
+   *
+   * @default - no hooks
+   */
+  readonly hooks?: LifecycleHooks;
+
+  /**
+   * Seconds the app needs after SIGTERM to shut down, reserved inside the termination grace period after PreStop.
+   *
+   * @default - DEFAULTS.shutdownReserveSeconds
+   */
+  readonly shutdownReserveSeconds?: number;
+
   /**
    * Allows this container's image to use a mutable tag (no tag, `latest`, or a floating tag such as `main`), for
    * local development (e.g. kind with images rebuilt under the same tag). The value is the reason; it is written to
@@ -86,11 +120,13 @@ export class SafePod extends kplus.Pod {
   public readonly enableServiceLinks: boolean;
 
   private readonly pullSecretNames: string[];
+  private readonly authorGracePeriodSeconds?: number;
 
   constructor(scope: Construct, id: string, props: SafePodProps = {}) {
     super(scope, id, props);
     Object.defineProperty(this, SAFE_POD_SYMBOL, { value: true });
     this.enableServiceLinks = props.enableServiceLinks ?? DEFAULTS.enableServiceLinks;
+    this.authorGracePeriodSeconds = props.terminationGracePeriod?.toSeconds();
     this.pullSecretNames = (props.imagePullSecrets ?? []).map((s) => (typeof s === 'string' ? s : s.name));
     for (const [key, value] of pendingAnnotations.get(this) ?? []) this.metadata.addAnnotation(key, value);
     pendingAnnotations.delete(this);
@@ -104,7 +140,7 @@ export class SafePod extends kplus.Pod {
     l1.toJson = (): JsonObject => {
       const cached = this.validatedJson;
       this.validatedJson = undefined;
-      return cached ?? toJson();
+      return cached ?? this.finish(toJson());
     };
   }
 
@@ -142,8 +178,15 @@ export class SafePod extends kplus.Pod {
   }
 
   private prepareContainer(cont: SafeContainerProps, defaultName: string): kplus.ContainerProps {
-    const { allowMutableTag, ...rest } = cont;
+    const { allowMutableTag, hooks, shutdownReserveSeconds, ...rest } = cont;
     const name = cont.name ?? defaultName;
+    if (cont.lifecycle !== undefined) {
+      throw new ManifestError(
+        `SafePod ${JSON.stringify(this.node.path)}: container ${JSON.stringify(name)}: lifecycle takes cdk8s-plus Handlers, which allow tcpSocket hooks the kubelet never runs and exec hooks without a time bound; use hooks: { preStop: LifecycleHook.exec([...]) } instead`,
+        'lifecycle',
+      );
+    }
+    hooksOf(this).push({ name, hooks: hooks ?? {}, shutdownReserveSeconds });
     if (allowMutableTag !== undefined) {
       if (allowMutableTag.trim().length === 0) {
         throw new Error(
@@ -157,6 +200,58 @@ export class SafePod extends kplus.Pod {
     const imagePullPolicy =
       cont.imagePullPolicy ?? ((allowMutableTag !== undefined ? DEFAULTS.mutableTagPullPolicy : DEFAULTS.imagePullPolicy) as kplus.ImagePullPolicy);
     return { ...rest, name, imagePullPolicy };
+  }
+
+  /**
+   * The hooks of every container, rendered for the target version, with their budgets and the grace period.
+   * Throws one `ManifestError` listing (one line each, with the rule id) every hook the target cannot run.
+   */
+  private planHooks(): PodHooksPlan {
+    const version = SafePodsSettings.of(this).kubernetesVersion;
+    const inputs = hooksOf(this);
+    const problems: string[] = [];
+    for (const input of inputs) {
+      try {
+        planPodHooks([input], { version });
+      } catch (e) {
+        if (!(e instanceof ManifestError)) throw e;
+        // a sleep the target version cannot run, or any other hook the API server would refuse
+        const rule = e.field?.endsWith('.sleep') ? 'lifecycle-sleep-unsupported' : 'lifecycle-handler-invalid';
+        problems.push(`${e.message} [${rule}]`);
+      }
+    }
+    if (problems.length > 0) throw new ManifestError(problems.join('\n'));
+    return planPodHooks(inputs, { version, terminationGracePeriodSeconds: this.authorGracePeriodSeconds });
+  }
+
+  /**
+   * Writes what the generated 1.27 L1 cannot carry (it filters its output through the 1.27 schema, so the native
+   * `sleep` hook would vanish): container hooks, the grace period, the budgets annotation.
+   */
+  private finish(json: JsonObject): JsonObject {
+    let plan: PodHooksPlan;
+    try {
+      plan = this.planHooks();
+    } catch (e) {
+      if (e instanceof ManifestError) return json; // reported by validation, which fails the synth
+      throw e;
+    }
+    const spec = { ...(json.spec as JsonObject) };
+    for (const list of ['containers', 'initContainers'] as const) {
+      const cs = spec[list] as JsonObject[] | undefined;
+      if (!cs) continue;
+      spec[list] = cs.map((c) => {
+        const lifecycle = plan.lifecycles.get(c.name as string);
+        return lifecycle ? { ...c, lifecycle } : c;
+      });
+    }
+    spec.terminationGracePeriodSeconds = plan.gracePeriod.ok ? plan.gracePeriod.seconds : this.authorGracePeriodSeconds;
+    const out: JsonObject = { ...json, spec };
+    if (Object.keys(plan.annotations).length > 0) {
+      const metadata = (json.metadata ?? {}) as JsonObject;
+      out.metadata = { ...metadata, annotations: { ...((metadata.annotations as JsonObject) ?? {}), ...plan.annotations } };
+    }
+    return out;
   }
 
   private annotate(key: string, value: string): void {
@@ -191,6 +286,12 @@ export class SafePod extends kplus.Pod {
       // cdk8s-plus cannot render a pod without containers: judge the empty spec, so the message is the rule's
       const subject = { kind: 'Pod', name: this.name, annotations: {}, podSpec: {}, podSpecPath: 'spec', isPod: true };
       return POD_NO_CONTAINERS.check(subject, judgeContextFor(this, SafePodsSettings.of(this))).map((f) => `${f.message} [${POD_NO_CONTAINERS.id}]`);
+    }
+    try {
+      this.planHooks();
+    } catch (e) {
+      if (e instanceof ManifestError) return e.message.split('\n');
+      throw e;
     }
     let findings: Finding[];
     try {

@@ -1,7 +1,11 @@
-import { Testing } from 'cdk8s';
+import * as fs from 'fs';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { SafePod } from '../../src/constructs/safe-pod';
+import { SafePodsSettings, WarningMode } from '../../src/constructs/settings';
 import { DEFAULTS } from '../../src/defaults';
+import { LifecycleHook } from '../../src/hooks/hook';
+import { KubernetesVersion } from '../../src/k8s/version';
 import { validateWithKubernetesModels } from '../support/kubernetes-models';
 
 describe('SafePod', () => {
@@ -37,5 +41,145 @@ describe('SafePod', () => {
     const chart = Testing.chart();
     new SafePod(chart, 'empty');
     expect(() => Testing.synth(chart)).toThrow(/\[test\/empty\] spec.containers is empty; a pod needs at least one container/);
+  });
+});
+
+describe('SafePod image rules', () => {
+  test('nginx, nginx:latest and registry:5000/app fail one synth together, each with path, container, value and fix', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'prod');
+    new SafePod(chart, 'web', {
+      containers: [
+        { name: 'a', image: 'nginx' },
+        { name: 'b', image: 'nginx:latest' },
+        { name: 'c', image: 'registry:5000/app' },
+      ],
+    });
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Validation failed with the following errors:/);
+    expect(message).toMatch(/\[prod\/web\] container "a": image "nginx" .*\[image-not-pinned\]/);
+    expect(message).toMatch(/\[prod\/web\] container "b": image "nginx:latest" uses the mutable tag "latest"; pin a version tag or a digest.*\[image-not-pinned\]/);
+    expect(message).toMatch(/\[prod\/web\] container "c": image "registry:5000\/app" .*\[image-not-pinned\]/);
+    // nothing is written when a synth fails
+    expect(fs.readdirSync(app.outdir)).toEqual([]);
+  });
+
+  test.each(['nginx:1.27.3', `nginx@sha256:${'a'.repeat(64)}`])('%p synthesizes with an explicit pull policy', (image) => {
+    const chart = Testing.chart();
+    new SafePod(chart, 'web', { containers: [{ image }] });
+    const [pod] = Testing.synth(chart);
+    expect(pod.spec.containers[0]).toMatchObject({ image, imagePullPolicy: 'IfNotPresent' });
+    validateWithKubernetesModels(pod);
+  });
+
+  test('allowMutableTag accepts a mutable tag for one container, pulls Always and records the reason in the YAML', () => {
+    const chart = Testing.chart();
+    new SafePod(chart, 'dev', {
+      containers: [
+        { name: 'app', image: 'localhost:5001/app:dev', allowMutableTag: 'kind cluster, rebuilt on every run' },
+        { name: 'sidecar', image: 'envoyproxy/envoy:v1.31.2' },
+      ],
+    });
+    const [pod] = Testing.synth(chart);
+    expect(pod.spec.containers[0].imagePullPolicy).toEqual('Always');
+    expect(pod.spec.containers[1].imagePullPolicy).toEqual('IfNotPresent');
+    expect(pod.metadata.annotations).toMatchObject({
+      'safe-pods.cdk8s.io/suppress.image-not-pinned.app': 'kind cluster, rebuilt on every run',
+    });
+  });
+
+  test('allowMutableTag covers only its own container', () => {
+    const chart = Testing.chart();
+    new SafePod(chart, 'dev', {
+      containers: [
+        { name: 'app', image: 'app:latest', allowMutableTag: 'local dev' },
+        { name: 'other', image: 'other:latest' },
+      ],
+    });
+    expect(() => Testing.synth(chart)).toThrow(/container "other": image "other:latest".*\[image-not-pinned\]/);
+  });
+
+  test('strict mode requires a digest', () => {
+    const app = Testing.app();
+    SafePodsSettings.set(app, { requireDigest: true });
+    const chart = new Chart(app, 'prod');
+    new SafePod(chart, 'web', { containers: [{ image: 'nginx:1.27.3' }] });
+    expect(() => chart.toJson()).toThrow(/\[image-digest-required\]/);
+  });
+
+  test('a floating tag is a warning: printed, not fatal, and an error with WarningMode.FAIL', () => {
+    const chart = Testing.chart();
+    const pod = new SafePod(chart, 'web', { containers: [{ image: 'nginx:stable' }] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(pod.findings().map((f) => [f.rule, f.severity])).toContainEqual(['image-floating-tag', 'warning']);
+
+    const app = Testing.app();
+    SafePodsSettings.set(app, { warnings: WarningMode.FAIL });
+    const strict = new Chart(app, 'prod');
+    new SafePod(strict, 'web', { containers: [{ image: 'nginx:stable' }] });
+    expect(() => strict.toJson()).toThrow(/\[image-floating-tag\]/);
+  });
+
+  test('imagePullSecrets from a cdk8s-plus Secret and a name', () => {
+    const chart = Testing.chart();
+    const secret = kplus.Secret.fromSecretName(chart, 's', 'registry-a');
+    new SafePod(chart, 'web', { containers: [{ image: 'nginx:1.27.3' }], imagePullSecrets: [secret, 'registry-b'] });
+    expect(Testing.synth(chart)[0].spec.imagePullSecrets).toEqual([{ name: 'registry-a' }, { name: 'registry-b' }]);
+  });
+});
+
+describe('SafePod hooks', () => {
+  function appFor(version: KubernetesVersion): { app: App; chart: Chart } {
+    const app = Testing.app();
+    SafePodsSettings.set(app, { kubernetesVersion: version, warnings: WarningMode.IGNORE });
+    return { app, chart: new Chart(app, 'prod') };
+  }
+
+  test('a native sleep PreStop reaches the YAML on 1.30 (past the 1.27 L1 schema filter), with a derived grace period', () => {
+    const { chart } = appFor(KubernetesVersion.V1_30);
+    new SafePod(chart, 'web', { containers: [{ image: 'nginx:1.27.3', hooks: { preStop: LifecycleHook.sleep(5) } }] });
+    const [pod] = Testing.synth(chart);
+    expect(pod.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+    expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(5 + DEFAULTS.shutdownReserveSeconds);
+    validateWithKubernetesModels(pod);
+  });
+
+  test('a native sleep hook is refused on 1.27 with a message that offers an exec sleep or a newer target', () => {
+    const { chart } = appFor(KubernetesVersion.V1_27);
+    new SafePod(chart, 'web', { containers: [{ image: 'nginx:1.27.3', hooks: { preStop: LifecycleHook.sleep(5) } }] });
+    expect(() => chart.toJson()).toThrow(/\[prod\/web\] container "main": .*sleep.*1\.30/);
+  });
+
+  test('a PreStop whose budget exceeds the author grace period fails synth with the numbers', () => {
+    const { chart } = appFor(KubernetesVersion.V1_27);
+    new SafePod(chart, 'web', {
+      terminationGracePeriod: Duration.seconds(20),
+      containers: [{ image: 'nginx:1.27.3', hooks: { preStop: LifecycleHook.exec(['/drain'], { budgetSeconds: 15 }) } }],
+    });
+    expect(() => chart.toJson()).toThrow(/\[prod\/web\] .*15.*10.*20.*\[lifecycle-prestop-exceeds-grace\]/);
+  });
+
+  test('exec hooks are wrapped in timeout and the budgets are recorded in the annotation', () => {
+    const { chart } = appFor(KubernetesVersion.V1_27);
+    new SafePod(chart, 'web', {
+      containers: [{ image: 'nginx:1.27.3', hooks: { preStop: LifecycleHook.exec(['/drain'], { budgetSeconds: 15 }) } }],
+    });
+    const [pod] = Testing.synth(chart);
+    expect(pod.spec.containers[0].lifecycle.preStop.exec.command).toEqual(['timeout', '-s', 'KILL', '15', '/drain']);
+    expect(pod.spec.terminationGracePeriodSeconds).toEqual(30);
+    expect(JSON.parse(pod.metadata.annotations['safe-pods.cdk8s.io/hook-budgets'])).toEqual({ main: { preStop: 15 } });
+    validateWithKubernetesModels(pod);
+  });
+
+  test('the cdk8s-plus lifecycle prop is refused with the replacement', () => {
+    const chart = Testing.chart();
+    expect(
+      () => new SafePod(chart, 'web', { containers: [{ image: 'nginx:1.27.3', lifecycle: { preStop: kplus.Handler.fromTcpSocket() } }] }),
+    ).toThrow(/use hooks: \{ preStop: LifecycleHook/);
   });
 });
