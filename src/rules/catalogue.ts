@@ -1,4 +1,5 @@
 import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from './judge';
+import { RUNTIME_CLASS_RULES } from './runtime-class';
 import type { Rule, RuleInfo } from './types';
 
 /**
@@ -6,6 +7,7 @@ import type { Rule, RuleInfo } from './types';
  * file in `src/rules/`; a new rule is one entry there and shows up in every entry point.
  */
 export const RULES: readonly Rule[] = Object.freeze([
+  ...RUNTIME_CLASS_RULES,
 ]);
 
 /** Catalogue entries of every rule, including the judge's own suppression rules. */
