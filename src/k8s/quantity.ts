@@ -192,9 +192,9 @@ function exceedsMaxInt64(unscaled: bigint, infScale: number): boolean {
 /**
  * A Kubernetes resource quantity (`resource.Quantity`): `100m`, `1.5Gi`, `2e3`, ... with exact arithmetic.
  *
- * `ResourceQuantity.parse` accepts exactly what `resource.ParseQuantity` accepts in Kubernetes 1.27, including its
- * quirks: a suffix alone (`"k"`, `"Mi"`) or a lone sign parses as zero, values finer than `1n` round up to `1n`, and
- * slow-path values above 2^63-1 are capped. `toString()` gives the canonical form the API server stores.
+ * `ResourceQuantity.parse` accepts exactly what `resource.ParseQuantity` accepts, including its quirks: a suffix alone
+ * (`"k"`, `"Mi"`) or a lone sign parses as zero, values finer than `1n` round up to `1n`, and binarySI values above
+ * 2^63-1 are capped (`"9Ei"`). `toString()` gives the canonical form the API server stores.
  */
 export class ResourceQuantity {
   /** Zero (`"0"`). */
@@ -247,8 +247,9 @@ export class ResourceQuantity {
       unscaled *= 1n << BigInt(exponent);
     }
     if (unscaled !== 0n) ({ unscaled, infScale } = roundUpToNano(unscaled, infScale));
-    // Kubernetes 1.27 caps every slow-path quantity (newer apimachinery caps only binarySI).
-    if (exceedsMaxInt64(unscaled, infScale)) {
+    // Only binarySI is capped, as in current apimachinery. Kubernetes 1.27 capped every slow-path value, so a
+    // canonical form such as "9000000000000000100k" re-parsed to 2^63-1; only values above 9.2e18 differ.
+    if (format === QuantityFormat.BINARY_SI && exceedsMaxInt64(unscaled, infScale)) {
       unscaled = MAX_INT64;
       infScale = 0;
     }

@@ -21,7 +21,34 @@ interface ExpectedError {
   readonly detail: string;
 }
 
-const vectors = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/vectors/runtimeclass.json'), 'utf8'));
+interface HandlerCase { readonly handler: string; readonly valid: boolean; readonly errors: ExpectedError[] }
+interface NameCase { readonly name: string; readonly valid: boolean; readonly errors: ExpectedError[] }
+interface PodNameCase { readonly runtimeClassName: string; readonly valid: boolean; readonly errors: ExpectedError[] }
+interface ObjectCase {
+  readonly id: string;
+  readonly op: string;
+  readonly object: RuntimeClassJson;
+  readonly old?: RuntimeClassJson;
+  readonly expected: { readonly valid: boolean; readonly errors?: ExpectedError[]; readonly errorField?: string };
+}
+interface AdmissionCase {
+  readonly id: string;
+  readonly runtimeClasses: RuntimeClassJson[];
+  readonly pod?: { readonly spec: PodSpecJson };
+  readonly object?: { readonly kind: string; readonly spec: { readonly template: { readonly spec: PodSpecJson } } };
+  readonly admissionPluginEnabled?: boolean;
+  readonly expected: { readonly admitted: boolean; readonly podSpecAfter?: PodSpecJson; readonly message?: string };
+}
+interface Vectors {
+  readonly handlers: HandlerCase[];
+  readonly names: NameCase[];
+  readonly podRuntimeClassName: PodNameCase[];
+  readonly objects: ObjectCase[];
+  readonly admission: AdmissionCase[];
+}
+
+const vectors: Vectors = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/vectors/runtimeclass.json'), 'utf8'));
+const short = (s: string): string => (s.length > 20 ? `${s.slice(0, 8)}…(${s.length})` : s);
 
 /** Vectors omit the regex/example suffix of messages: compare type, field and detail prefix. */
 function expectErrors(actual: readonly FieldError[], expected: readonly ExpectedError[]): void {
@@ -42,18 +69,18 @@ function podSubject(podSpec: PodSpecJson, isPod = true): PodSubject {
 }
 
 describe('runtimeclass.json handlers', () => {
-  test.each(vectors.handlers.map((c: { handler: string }) => [c.handler, c]))('handler %p is judged as the API server judges it', (_h, c) => {
-    const { handler, valid, errors } = c as { handler: string; valid: boolean; errors: ExpectedError[] };
+  test.each(vectors.handlers.map((c): [string, HandlerCase] => [c.handler, c]))('handler %p is judged as the API server judges it', (_h, c) => {
+    const { handler, valid, errors } = c;
     expect(validateHandler(handler).length === 0).toBe(valid);
     expectErrors(validateRuntimeClass({ metadata: { name: 'x' }, handler }), errors);
   });
 });
 
 describe('runtimeclass.json names', () => {
-  test.each(vectors.names.map((c: { name: string }) => [c.name.length > 20 ? `${c.name.slice(0, 8)}…(${c.name.length})` : c.name, c]))(
+  test.each(vectors.names.map((c): [string, NameCase] => [short(c.name), c]))(
     'RuntimeClass name %p is judged as the API server judges it',
     (_n, c) => {
-      const { name, valid, errors } = c as { name: string; valid: boolean; errors: ExpectedError[] };
+      const { name, valid, errors } = c;
       const errs = validateRuntimeClass({ metadata: { name }, handler: 'runc' });
       expect(errs.length === 0).toBe(valid);
       expectErrors(errs, errors);
@@ -62,10 +89,10 @@ describe('runtimeclass.json names', () => {
 });
 
 describe('runtimeclass.json podRuntimeClassName', () => {
-  test.each(vectors.podRuntimeClassName.map((c: { runtimeClassName: string }) => [c.runtimeClassName.slice(0, 20), c]))(
+  test.each(vectors.podRuntimeClassName.map((c): [string, PodNameCase] => [short(c.runtimeClassName), c]))(
     'spec.runtimeClassName %p is judged as ValidatePodSpec judges it, and the rule agrees',
     (_n, c) => {
-      const { runtimeClassName, valid, errors } = c as { runtimeClassName: string; valid: boolean; errors: ExpectedError[] };
+      const { runtimeClassName, valid, errors } = c;
       const errs: FieldError[] = validateRuntimeClassName(runtimeClassName).map((detail) => ({
         type: 'FieldValueInvalid' as FieldError['type'],
         field: 'spec.runtimeClassName',
@@ -79,8 +106,7 @@ describe('runtimeclass.json podRuntimeClassName', () => {
 });
 
 describe('runtimeclass.json objects', () => {
-  test.each(vectors.objects.map((c: { id: string }) => [c.id, c]))('object %s: create/update validation matches', (_id, c) => {
-    const v = c as { op: string; object: RuntimeClassJson; old?: RuntimeClassJson; expected: { valid: boolean; errors?: ExpectedError[]; errorField?: string } };
+  test.each(vectors.objects.map((c): [string, ObjectCase] => [c.id, c]))('object %s: create/update validation matches', (_id, v) => {
     const errs = v.op === 'update' ? validateRuntimeClassUpdate(v.object, v.old!) : validateRuntimeClass(v.object);
     expect(errs.length === 0).toBe(v.expected.valid);
     if (v.expected.errors) expectErrors(errs, v.expected.errors);
@@ -89,16 +115,9 @@ describe('runtimeclass.json objects', () => {
 });
 
 describe('runtimeclass.json admission', () => {
-  const cases = vectors.admission as Array<{
-    id: string;
-    runtimeClasses: RuntimeClassJson[];
-    pod?: { spec: PodSpecJson };
-    object?: { kind: string; spec: { template: { spec: PodSpecJson } } };
-    admissionPluginEnabled?: boolean;
-    expected: { admitted: boolean; podSpecAfter?: PodSpecJson; message?: string };
-  }>;
+  const cases = vectors.admission;
 
-  test.each(cases.filter((c) => c.pod && c.admissionPluginEnabled !== false).map((c) => [c.id, c]))('pod %s: admitPod matches the plugin', (_id, c) => {
+  test.each(cases.filter((c) => c.pod && c.admissionPluginEnabled !== false).map((c): [string, AdmissionCase] => [c.id, c]))('pod %s: admitPod matches the plugin', (_id, c) => {
     const facts = c.runtimeClasses.map(runtimeClassFactsFromJson);
     const spec = c.pod!.spec;
     const rc = facts.find((f) => f.name === spec.runtimeClassName);
@@ -108,7 +127,7 @@ describe('runtimeclass.json admission', () => {
     if (c.expected.message) expect(result.rejection?.message).toBe(c.expected.message);
   });
 
-  test.each(cases.map((c) => [c.id, c]))('scenario %s: the rules report what admission would reject', (_id, c) => {
+  test.each(cases.map((c): [string, AdmissionCase] => [c.id, c]))('scenario %s: the rules report what admission would reject', (_id, c) => {
     const facts = c.runtimeClasses.map(runtimeClassFactsFromJson);
     const spec = c.pod ? c.pod.spec : c.object!.spec.template.spec;
     const subject = podSubject(spec, c.pod !== undefined);
