@@ -52,6 +52,20 @@ export const DEFAULTS = Object.freeze({
   shutdownReserveSeconds: 10,
   /** `terminationGracePeriodSeconds` Kubernetes applies when a pod sets none (SetDefaults_PodSpec). */
   kubernetesTerminationGracePeriodSeconds: 30,
+
+  // ---- runtime classes ---------------------------------------------------------------------------
+  /** What `RuntimeClass.gvisor()` writes: gVisor's documented RuntimeClass (containerd handler `runsc`), no overhead. */
+  gvisorRuntimeClass: Object.freeze({ name: 'gvisor', handler: 'runsc' }),
+  /**
+   * What `RuntimeClass.kataQemu()` writes: kata-deploy's `kata-qemu` RuntimeClass
+   * (kata-containers tools/packaging/kata-deploy/runtimeclasses/kata-qemu.yaml).
+   */
+  kataQemuRuntimeClass: Object.freeze({
+    name: 'kata-qemu',
+    handler: 'kata-qemu',
+    podFixed: Object.freeze({ memory: '160Mi', cpu: '250m' }) as Readonly<Record<string, string>>,
+    nodeSelector: Object.freeze({ 'katacontainers.io/kata-runtime': 'true' }) as Readonly<Record<string, string>>,
+  }),
 });
 
 /** The type of `DEFAULTS`. */

@@ -3,6 +3,7 @@ import { IMAGE_RULES } from './image';
 import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from './judge';
 import { LIFECYCLE_RULES } from './lifecycle';
 import { POD_RULES } from './pod';
+import { RUNTIME_CLASS_RULES } from './runtime-class';
 import type { Rule, RuleInfo } from './types';
 
 /**
@@ -13,6 +14,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   ...POD_RULES,
   ...IMAGE_RULES,
   ...ENV_RULES,
+  ...RUNTIME_CLASS_RULES,
   ...LIFECYCLE_RULES,
 ]);
 
