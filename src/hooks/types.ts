@@ -61,27 +61,8 @@ export enum HookPosition {
 /** The two hook positions, in the order the API lists them. */
 export const HOOK_POSITIONS: readonly HookPosition[] = Object.freeze([HookPosition.POST_START, HookPosition.PRE_STOP]);
 
-/** `field.ErrorType` names, as the API server reports them. */
-export enum FieldErrorType {
-  /** `Required value`. */
-  REQUIRED = 'FieldValueRequired',
-  /** `Invalid value`. */
-  INVALID = 'FieldValueInvalid',
-  /** `Forbidden`. */
-  FORBIDDEN = 'FieldValueForbidden',
-  /** `Unsupported value`. */
-  NOT_SUPPORTED = 'FieldValueNotSupported',
-}
-
-/** One API-server field error (`field.Error`). */
-export interface FieldError {
-  /** The error type. */
-  readonly type: FieldErrorType;
-  /** The field path, e.g. `spec.containers[0].lifecycle.preStop.exec.command`. */
-  readonly field: string;
-  /** The detail text (empty for a bare `Required value`). */
-  readonly detail: string;
-}
+export { FieldErrorType } from '../k8s/field-error';
+export type { FieldError } from '../k8s/field-error';
 
 /** Which list a container is in. */
 export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers';

@@ -21,22 +21,27 @@ function maxLenError(n: number): string {
 
 const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_LABEL_RE = new RegExp(`^${DNS1123_LABEL_FMT}$`);
+const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
+const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
 /** Upstream `dns1123LabelErrMsg`. */
 export const DNS1123_LABEL_ERR_MSG =
   "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
 /** Upstream `DNS1123LabelMaxLength`. */
 export const DNS1123_LABEL_MAX_LENGTH = 63;
 
-/** `IsDNS1123Label`: a lowercase RFC 1123 label (at most 63 characters, no dots). */
+/**
+ * `IsDNS1123Label`: a lowercase RFC 1123 label (at most 63 characters, no dots). As current apimachinery does, a
+ * value that would be a valid subdomain gets `must not contain dots` instead of the regex message.
+ */
 export function validateDns1123Label(value: string): string[] {
   const errs: string[] = [];
   if (value.length > DNS1123_LABEL_MAX_LENGTH) errs.push(maxLenError(DNS1123_LABEL_MAX_LENGTH));
-  if (!DNS1123_LABEL_RE.test(value)) errs.push(regexError(DNS1123_LABEL_ERR_MSG, DNS1123_LABEL_FMT, 'my-name', '123-abc'));
+  if (!DNS1123_LABEL_RE.test(value)) {
+    errs.push(DNS1123_SUBDOMAIN_RE.test(value) ? 'must not contain dots' : regexError(DNS1123_LABEL_ERR_MSG, DNS1123_LABEL_FMT, 'my-name', '123-abc'));
+  }
   return errs;
 }
 
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
 /** Upstream `dns1123SubdomainErrorMsg`. */
 export const DNS1123_SUBDOMAIN_ERR_MSG =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";

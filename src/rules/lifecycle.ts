@@ -117,6 +117,7 @@ const ERROR_TYPE_TEXT: Readonly<Record<FieldErrorType, string>> = {
   [FieldErrorType.INVALID]: 'Invalid value',
   [FieldErrorType.FORBIDDEN]: 'Forbidden',
   [FieldErrorType.NOT_SUPPORTED]: 'Unsupported value',
+  [FieldErrorType.DUPLICATE]: 'Duplicate value',
 };
 
 function fixFor(type: FieldErrorType, detail: string): string {

@@ -6,9 +6,6 @@
 import type { FieldError } from '../k8s/field-error';
 import { FieldErrorType } from '../k8s/field-error';
 import {
-  DNS1123_LABEL_ERR_MSG,
-  DNS1123_LABEL_MAX_LENGTH,
-  DNS1123_SUBDOMAIN_ERR_MSG,
   validateDns1123Label,
   validateDns1123Subdomain,
   validateLabelValue,
@@ -59,19 +56,9 @@ export interface RuntimeClassJson {
   readonly scheduling?: { readonly nodeSelector?: Readonly<Record<string, string>>; readonly tolerations?: readonly TolerationJson[] };
 }
 
-/**
- * `NameIsDNSLabel(handler)`: the messages for a RuntimeClass handler (empty when valid). A value that would be a valid
- * DNS subdomain gets `must not contain dots`, as current `IsDNS1123Label` says.
- */
+/** `NameIsDNSLabel(handler)`: the messages for a RuntimeClass handler (empty when valid). */
 export function validateHandler(handler: string): string[] {
-  const errs: string[] = [];
-  if (handler.length > DNS1123_LABEL_MAX_LENGTH) errs.push(`must be no more than ${DNS1123_LABEL_MAX_LENGTH} characters`);
-  const regexFails = validateDns1123Label(handler).some((m) => m.startsWith(DNS1123_LABEL_ERR_MSG));
-  if (regexFails) {
-    const subdomainRegexOk = !validateDns1123Subdomain(handler).some((m) => m.startsWith(DNS1123_SUBDOMAIN_ERR_MSG));
-    errs.push(subdomainRegexOk ? 'must not contain dots' : validateDns1123Label(handler).find((m) => m.startsWith(DNS1123_LABEL_ERR_MSG))!);
-  }
-  return errs;
+  return validateDns1123Label(handler);
 }
 
 /** `ValidateRuntimeClassName`: the messages for a RuntimeClass name, in an object or in `spec.runtimeClassName`. */
