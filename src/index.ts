@@ -105,3 +105,24 @@ export { runCli, ExitCode, STDIN_FILE } from './cli/run';
 export type { CliIo, JsonFinding } from './cli/run';
 export { SafePodsValidation } from './plugin';
 export type { SafePodsValidationProps, PluginValidationContext, PluginViolation, PluginViolatingResource } from './plugin';
+
+// ---- RuntimeClass ------------------------------------------------------------------------------------------
+export { RuntimeClass } from './constructs/runtime-class';
+export type {
+  IRuntimeClass,
+  RuntimeClassProps,
+  RuntimeClassPresetOptions,
+  RuntimeClassOverhead,
+  RuntimeClassScheduling,
+  RuntimeClassToleration,
+} from './constructs/runtime-class';
+export { admitPod, AdmissionRejectionKind } from './runtime-class/admission';
+export type { AdmissionResult, AdmissionRejection } from './runtime-class/admission';
+export { effectiveRequests, effectiveRequestStrings } from './runtime-class/requests';
+export { validateRuntimeClass, validateRuntimeClassUpdate, validateHandler, validateRuntimeClassName } from './runtime-class/validation';
+export type { RuntimeClassJson } from './runtime-class/validation';
+export { resolveRuntimeClass } from './runtime-class/resolve';
+export type { RuntimeClassResolution } from './runtime-class/resolve';
+export { ResourceQuantity, QuantityFormat, QuantityError, parseQuantity, tryParseQuantity } from './k8s/quantity';
+export { TolerationOperator, TaintEffect, validateTolerations, mergeTolerations, isTolerationSuperset } from './k8s/tolerations';
+export type { TolerationJson } from './k8s/tolerations';

@@ -20,24 +20,26 @@ function appFacts(scope: IConstruct): ObjectFacts {
 }
 
 /**
- * The judge context for a construct: its settings plus the facts of the whole app (Services, RuntimeClasses),
+ * The judge context for a construct (`declaredRuntimeClasses`: classes the construct declares to exist in the
+ * cluster, i.e. `RuntimeClass.fromName`): its settings plus the facts of the whole app (Services, RuntimeClasses),
  * computed once per synth pass (or afresh when called outside a synth).
  */
 export function judgeContextFor(
   scope: IConstruct,
   settings: ResolvedSafePodsSettings,
   pass?: SynthPass,
-  extraRuntimeClasses: readonly string[] = [],
+  declaredRuntimeClasses: readonly RuntimeClassFacts[] = [],
 ): JudgeContext {
-  const build = (facts: ObjectFacts): JudgeContext =>
-    contextFor(facts, {
-      kubernetesVersion: settings.kubernetesVersion,
-      requireDigest: settings.requireDigest,
-      runtimeClasses: extraRuntimeClasses,
-    });
+  const build = (facts: ObjectFacts): JudgeContext => {
+    const ctx = contextFor(facts, { kubernetesVersion: settings.kubernetesVersion, requireDigest: settings.requireDigest });
+    if (declaredRuntimeClasses.length === 0) return ctx;
+    const runtimeClasses = new Map(ctx.runtimeClasses);
+    for (const rc of declaredRuntimeClasses) if (!runtimeClasses.has(rc.name)) runtimeClasses.set(rc.name, rc);
+    return { ...ctx, runtimeClasses };
+  };
   if (!pass) return build(appFacts(scope));
   // one context object per distinct setting in a synth: rules may cache per-namespace work keyed by it
   const facts = pass.memo('app-facts', () => appFacts(scope));
-  const key = `ctx:${settings.kubernetesVersion}:${settings.requireDigest}:${extraRuntimeClasses.join(',')}`;
+  const key = `ctx:${settings.kubernetesVersion}:${settings.requireDigest}:${declaredRuntimeClasses.map((r) => r.name).join(',')}`;
   return pass.memo(key, () => build(facts));
 }

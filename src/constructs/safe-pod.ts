@@ -12,6 +12,7 @@ import { POD_NO_CONTAINERS } from '../rules/pod';
 import type { Finding, JsonObject, PodSubject } from '../rules/types';
 import { Severity } from '../rules/types';
 import { synthPassOf } from './_synth-pass';
+import type { IRuntimeClass } from './runtime-class';
 import { judgeContextFor } from './_app-facts';
 import { SafePodsSettings, WarningMode } from './settings';
 
@@ -94,6 +95,17 @@ export interface SafePodProps extends kplus.PodProps {
   readonly enableServiceLinks?: boolean;
 
   /**
+   * The RuntimeClass the pod runs with: a `RuntimeClass` of the app, `RuntimeClass.fromName(name)` for a class the
+   * cluster provides, or the name of a class defined in the app. A name that no class of the app has fails the synth
+   * with the list of known classes (and says so when the string is a class's *handler*), instead of the pod being
+   * rejected at admission.
+   *
+   * @see https://kubernetes.io/docs/concepts/containers/runtime-class/
+   * @default - no `runtimeClassName` is written; the node's default runtime handler is used
+   */
+  readonly runtimeClass?: IRuntimeClass | string;
+
+  /**
    * Secrets used to pull the images (private registries): cdk8s-plus Secrets or Secret names. Added to the
    * cdk8s-plus `dockerRegistryAuth`, if any.
    *
@@ -119,6 +131,9 @@ export class SafePod extends kplus.Pod {
   /** Whether the kubelet injects service-link variables into this pod's containers. */
   public readonly enableServiceLinks: boolean;
 
+  /** The RuntimeClass of the pod, if any. */
+  public readonly runtimeClass?: IRuntimeClass | string;
+
   private readonly pullSecretNames: string[];
   private readonly authorGracePeriodSeconds?: number;
 
@@ -127,6 +142,13 @@ export class SafePod extends kplus.Pod {
     Object.defineProperty(this, SAFE_POD_SYMBOL, { value: true });
     this.enableServiceLinks = props.enableServiceLinks ?? DEFAULTS.enableServiceLinks;
     this.authorGracePeriodSeconds = props.terminationGracePeriod?.toSeconds();
+    if (props.runtimeClass === '') {
+      throw new ManifestError(
+        `SafePod ${JSON.stringify(this.node.path)}: runtimeClass is "", which the API server rejects; leave it out to use the node's default handler, or name a RuntimeClass`,
+        'spec.runtimeClassName',
+      );
+    }
+    this.runtimeClass = props.runtimeClass;
     this.pullSecretNames = (props.imagePullSecrets ?? []).map((s) => (typeof s === 'string' ? s : s.name));
     for (const [key, value] of pendingAnnotations.get(this) ?? []) this.metadata.addAnnotation(key, value);
     pendingAnnotations.delete(this);
@@ -173,6 +195,7 @@ export class SafePod extends kplus.Pod {
     return {
       ...spec,
       enableServiceLinks: this.enableServiceLinks,
+      runtimeClassName: typeof this.runtimeClass === 'string' ? this.runtimeClass : this.runtimeClass?.name,
       imagePullSecrets: secrets.length > 0 ? secrets : undefined,
     };
   }
@@ -278,7 +301,9 @@ export class SafePod extends kplus.Pod {
       isPod: true,
     };
     const settings = SafePodsSettings.of(this);
-    return judgeSubject(subject, judgeContextFor(this, settings, inSynth ? synthPassOf(this) : undefined), RULES);
+    // a class the cluster provides (RuntimeClass.fromName) is known to exist for this pod
+    const declared = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : [];
+    return judgeSubject(subject, judgeContextFor(this, settings, inSynth ? synthPassOf(this) : undefined, declared), RULES);
   }
 
   private validateSafePod(): string[] {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import * as kplus from 'cdk8s-plus-27';
+import { RuntimeClass } from '../../src/constructs/runtime-class';
 import { SafePod } from '../../src/constructs/safe-pod';
 import { SafePodsSettings, WarningMode } from '../../src/constructs/settings';
 import { DEFAULTS } from '../../src/defaults';
@@ -181,5 +183,69 @@ describe('SafePod hooks', () => {
     expect(
       () => new SafePod(chart, 'web', { containers: [{ image: 'nginx:1.27.3', lifecycle: { preStop: kplus.Handler.fromTcpSocket() } }] }),
     ).toThrow(/use hooks: \{ preStop: LifecycleHook/);
+  });
+});
+
+describe('SafePod runtimeClass', () => {
+  function setup(): { app: App; chart: Chart; gvisor: RuntimeClass } {
+    const app = Testing.app();
+    SafePodsSettings.set(app, { warnings: WarningMode.IGNORE });
+    const cluster = new Chart(app, 'cluster');
+    const gvisor = new RuntimeClass(cluster, 'gvisor', {
+      metadata: { name: 'gvisor' },
+      handler: 'runsc',
+      scheduling: { nodeSelector: { 'sandbox.example.com/gvisor': 'true' } },
+    });
+    return { app, chart: new Chart(app, 'prod', { namespace: 'shop' }), gvisor };
+  }
+
+  test('a RuntimeClass construct is written as runtimeClassName, and the class has no namespace', () => {
+    const { app, chart, gvisor } = setup();
+    new SafePod(chart, 'web', { runtimeClass: gvisor, containers: [{ image: 'nginx:1.27.3' }] });
+    const objects = parseAllDocuments(app.synthYaml()).map((d) => d.toJS());
+    const pod = objects.find((o) => o.kind === 'Pod');
+    const rc = objects.find((o) => o.kind === 'RuntimeClass');
+    expect(pod.spec.runtimeClassName).toEqual('gvisor');
+    expect(rc.metadata.namespace).toBeUndefined();
+    validateWithKubernetesModels(pod);
+    validateWithKubernetesModels(rc);
+  });
+
+  test('a name of a class defined in the app is accepted', () => {
+    const { chart } = setup();
+    new SafePod(chart, 'web', { runtimeClass: 'gvisor', containers: [{ image: 'nginx:1.27.3' }] });
+    expect(Testing.synth(chart)[0].spec.runtimeClassName).toEqual('gvisor');
+  });
+
+  test('a misspelled class fails synth with the list of known classes', () => {
+    const { chart } = setup();
+    new SafePod(chart, 'web', { runtimeClass: 'gvisr', containers: [{ image: 'nginx:1.27.3' }] });
+    expect(() => chart.toJson()).toThrow(/\[prod\/web\] .*"gvisr".*"gvisor".*\[runtime-class-unknown\]/);
+  });
+
+  test('the handler where the class name belongs is called out', () => {
+    const { chart } = setup();
+    new SafePod(chart, 'web', { runtimeClass: 'runsc', containers: [{ image: 'nginx:1.27.3' }] });
+    expect(() => chart.toJson()).toThrow(/"runsc" is the handler of RuntimeClass "gvisor"/);
+  });
+
+  test('RuntimeClass.fromName declares a class the cluster provides', () => {
+    const { chart } = setup();
+    new SafePod(chart, 'web', { runtimeClass: RuntimeClass.fromName('kata-fc'), containers: [{ image: 'nginx:1.27.3' }] });
+    expect(Testing.synth(chart)[0].spec.runtimeClassName).toEqual('kata-fc');
+  });
+
+  test('a pod nodeSelector that conflicts with the class scheduling fails as admission would', () => {
+    const { chart, gvisor } = setup();
+    const pod = new SafePod(chart, 'web', { runtimeClass: gvisor, containers: [{ image: 'nginx:1.27.3' }] });
+    pod.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('sandbox.example.com/gvisor', 'false')));
+    // attract writes node affinity, not nodeSelector: no conflict at admission
+    expect(() => chart.toJson()).not.toThrow();
+    ApiObject.of(pod).addJsonPatch(JsonPatch.add('/spec/nodeSelector', { 'sandbox.example.com/gvisor': 'false' }));
+    expect(() => chart.toJson()).toThrow(/\[runtime-class-node-selector-conflict\]/);
+  });
+
+  test('runtimeClass "" is refused at the call', () => {
+    expect(() => new SafePod(Testing.chart(), 'web', { runtimeClass: '', containers: [{ image: 'nginx:1.27.3' }] })).toThrow(/runtimeClass is ""/);
   });
 });
