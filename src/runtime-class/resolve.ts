@@ -66,13 +66,13 @@ export function unknownRuntimeClassMessage(
 ): string {
   const byHandler = classesWithHandler(name, known);
   const head =
-    `${subject} ${JSON.stringify(name)} names no RuntimeClass defined in this app (defined: ${list(known.keys())}), ` +
+    `${subject} ${JSON.stringify(name)} names no known RuntimeClass (known: ${list(known.keys())}), ` +
     `so ${consequence} ('pod rejected: RuntimeClass ${JSON.stringify(name)} not found')`;
   if (byHandler.length > 0) {
     const rc = byHandler[0];
-    return `${head}; ${JSON.stringify(name)} is the handler of RuntimeClass ${JSON.stringify(rc.name)}; use runtimeClass: ${rc.name}`;
+    return `${head}; ${JSON.stringify(name)} is the handler of RuntimeClass ${JSON.stringify(rc.name)}; name the class, ${JSON.stringify(rc.name)}, not its handler`;
   }
-  return `${head}; define it with new RuntimeClass(...), or declare a class the cluster provides with RuntimeClass.fromName(${JSON.stringify(name)})`;
+  return `${head}; define it (new RuntimeClass(...) in cdk8s, or a RuntimeClass manifest), or declare a class the cluster provides (RuntimeClass.fromName(${JSON.stringify(name)}) in cdk8s, --runtime-class ${name} for the CLI)`;
 }
 
 function toMap(known: ReadonlyMap<string, RuntimeClassFacts> | Iterable<RuntimeClassFacts>): ReadonlyMap<string, RuntimeClassFacts> {

@@ -39,8 +39,8 @@ describe('RuntimeClass rules', () => {
     const [f] = judge(pod({ runtimeClassName: 'runsc' }), ctx([gvisor, kata]));
     expect(f).toMatchObject({ rule: 'runtime-class-unknown', severity: 'error', field: 'spec.runtimeClassName' });
     expect(f.message).toBe(
-      'runtimeClassName "runsc" names no RuntimeClass defined in this app (defined: "gvisor", "kata-qemu"), so the API server rejects the Pod ' +
-        '(\'pod rejected: RuntimeClass "runsc" not found\'); "runsc" is the handler of RuntimeClass "gvisor"; use runtimeClass: gvisor',
+      'runtimeClassName "runsc" names no known RuntimeClass (known: "gvisor", "kata-qemu"), so the API server rejects the Pod ' +
+        '(\'pod rejected: RuntimeClass "runsc" not found\'); "runsc" is the handler of RuntimeClass "gvisor"; name the class, "gvisor", not its handler',
     );
   });
 

@@ -15,15 +15,15 @@ describe('resolveRuntimeClass', () => {
   test('says when the string is the handler of a known class', () => {
     const r = resolveRuntimeClass('runsc', known);
     expect(r.name).toBeUndefined();
-    expect(r.error).toMatch(/"runsc" is the handler of RuntimeClass "gvisor"; use runtimeClass: gvisor$/);
-    expect(r.error).toContain('(defined: "gvisor", "kata-qemu")');
+    expect(r.error).toMatch(/"runsc" is the handler of RuntimeClass "gvisor"; name the class, "gvisor", not its handler$/);
+    expect(r.error).toContain('(known: "gvisor", "kata-qemu")');
   });
 
   test('lists the known classes for an unknown name and points to fromName', () => {
     expect(resolveRuntimeClass('firecracker', new Map(known.map((k) => [k.name, k]))).error).toBe(
-      'runtimeClass "firecracker" names no RuntimeClass defined in this app (defined: "gvisor", "kata-qemu"), so the API server would reject its Pods ' +
-        "('pod rejected: RuntimeClass \"firecracker\" not found'); define it with new RuntimeClass(...), or declare a class the cluster provides with " +
-        'RuntimeClass.fromName("firecracker")',
+      'runtimeClass "firecracker" names no known RuntimeClass (known: "gvisor", "kata-qemu"), so the API server would reject its Pods ' +
+        "('pod rejected: RuntimeClass \"firecracker\" not found'); define it (new RuntimeClass(...) in cdk8s, or a RuntimeClass manifest), " +
+        'or declare a class the cluster provides (RuntimeClass.fromName("firecracker") in cdk8s, --runtime-class firecracker for the CLI)',
     );
   });
 
