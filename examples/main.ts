@@ -1,9 +1,15 @@
 import { App } from 'cdk8s';
+import { gracefulShutdownChart } from './graceful-shutdown';
+import { runtimeClassesChart } from './runtime-classes';
+import { servicesChart } from './services';
 import { webChart } from './web';
 
 /** Every example chart, synthesized by `cdk8s synth` (see cdk8s.yaml) and by test/examples.test.ts. */
 export function buildExamples(app: App = new App()): App {
   webChart(app);
+  servicesChart(app);
+  runtimeClassesChart(app);
+  gracefulShutdownChart(app);
   return app;
 }
 

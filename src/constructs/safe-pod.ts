@@ -24,6 +24,14 @@ const pendingAnnotations = new WeakMap<object, Array<[string, string]>>();
 // hooks of each container, recorded as containers are added (also during the cdk8s-plus constructor)
 const containerHooks = new WeakMap<object, Array<{ name: string; hooks: LifecycleHooks; shutdownReserveSeconds?: number }>>();
 
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: JsonObject = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as JsonObject)[key]);
+  return out;
+}
+
 function hooksOf(pod: object): Array<{ name: string; hooks: LifecycleHooks; shutdownReserveSeconds?: number }> {
   let list = containerHooks.get(pod);
   if (!list) {
@@ -260,19 +268,28 @@ export class SafePod extends kplus.Pod {
       throw e;
     }
     const spec = { ...(json.spec as JsonObject) };
+    let changed = false;
     for (const list of ['containers', 'initContainers'] as const) {
       const cs = spec[list] as JsonObject[] | undefined;
       if (!cs) continue;
       spec[list] = cs.map((c) => {
         const lifecycle = plan.lifecycles.get(c.name as string);
-        return lifecycle ? { ...c, lifecycle } : c;
+        if (!lifecycle) return c;
+        changed = true;
+        return { ...c, lifecycle };
       });
     }
     spec.terminationGracePeriodSeconds = plan.gracePeriod.ok ? plan.gracePeriod.seconds : this.authorGracePeriodSeconds;
     const out: JsonObject = { ...json, spec };
     if (Object.keys(plan.annotations).length > 0) {
+      changed = true;
       const metadata = (json.metadata ?? {}) as JsonObject;
       out.metadata = { ...metadata, annotations: { ...((metadata.annotations as JsonObject) ?? {}), ...plan.annotations } };
+    }
+    if (changed) {
+      // keep the key order cdk8s writes (sorted), so the YAML stays deterministic and diff-friendly
+      out.metadata = sortKeys(out.metadata);
+      out.spec = sortKeys(out.spec);
     }
     return out;
   }
