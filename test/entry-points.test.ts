@@ -15,7 +15,6 @@ import { SafePodsSettings, WarningMode } from '../src/constructs/settings';
 import { SafePodsValidation } from '../src/plugin';
 import type { PluginValidationContext } from '../src/plugin';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ValidationContext } = require(path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'lib', 'plugins', 'validation'));
 
 const PLANTED = ['image-not-pinned', 'env-duplicate-name', 'lifecycle-tcp-socket', 'runtime-class-unknown'];

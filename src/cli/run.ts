@@ -77,11 +77,11 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
     parsed = parseArgs({
       args: [...argv],
       options: {
-        'format': { type: 'string' },
+        format: { type: 'string' },
         'kubernetes-version': { type: 'string' },
         'runtime-class': { type: 'string', multiple: true },
         'require-digest': { type: 'boolean' },
-        'help': { type: 'boolean', short: 'h' },
+        help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
       strict: true,
@@ -222,7 +222,9 @@ async function check(args: CheckArgs, io: CliIo, rules: readonly Rule[]): Promis
     io.stdout(`${JSON.stringify({ findings: findings.map(toJsonFinding), summary }, null, 2)}\n`);
   } else {
     for (const f of findings) io.stdout(`${locationOf(f)}: ${f.severity} ${f.rule}: ${subjectOf(f)}: ${f.message}\n`);
-    io.stdout(`${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')} in ${plural(objects.length, 'object')} (${plural(files, 'file')})\n`);
+    io.stdout(
+      `${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')} in ${plural(objects.length, 'object')} (${plural(files, 'file')})\n`,
+    );
   }
   return errorCount > 0 ? ExitCode.FINDINGS : ExitCode.OK;
 }

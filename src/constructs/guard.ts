@@ -81,14 +81,18 @@ export class SafePodsGuard {
 
 /** The API objects below `scope` that the guard judges: every one, except those of SafePods. */
 function guardedObjects(scope: IConstruct): ApiObject[] {
-  return scope.node
-    .findAll()
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && !(c.node.scope && SafePod.isSafePod(c.node.scope)));
+  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && !(c.node.scope && SafePod.isSafePod(c.node.scope)));
 }
 
 function pointer(path: string): string {
   // "spec.template.spec.containers[0]" -> "/spec/template/spec/containers/0"
-  return '/' + path.replace(/\[(\d+)\]/g, '.$1').split('.').join('/');
+  return (
+    '/' +
+    path
+      .replace(/\[(\d+)\]/g, '.$1')
+      .split('.')
+      .join('/')
+  );
 }
 
 function fill(obj: ApiObject): void {

@@ -124,8 +124,8 @@ export interface RuntimeClassPresetOptions {
 
 /** The generated L1 with the one fix a cluster-scoped kind needs: no `metadata.namespace`, even in a namespaced chart. */
 class ClusterScopedKubeRuntimeClass extends kplus.k8s.KubeRuntimeClass {
-  public override toJson(): any {
-    const json = super.toJson();
+  public override toJson(): { [key: string]: unknown } {
+    const json = super.toJson() as { metadata?: { namespace?: string } };
     if (json.metadata) delete json.metadata.namespace;
     return json;
   }
@@ -141,8 +141,10 @@ function fixFor(e: FieldError): string {
   }
   if (f === 'metadata.name') return 'use a lowercase DNS subdomain, e.g. "gvisor" or "kata.fc"';
   if (f === 'metadata.namespace') return 'remove the namespace: RuntimeClass is cluster-scoped';
-  if (f.startsWith('overhead.podFixed')) return 'use cpu, memory or ephemeral-storage with a non-negative quantity, e.g. { cpu: "250m", memory: "160Mi" }';
-  if (f.startsWith('scheduling.nodeSelector')) return 'use a label key (optional DNS prefix and "/", then a name) and a label value of at most 63 characters';
+  if (f.startsWith('overhead.podFixed'))
+    return 'use cpu, memory or ephemeral-storage with a non-negative quantity, e.g. { cpu: "250m", memory: "160Mi" }';
+  if (f.startsWith('scheduling.nodeSelector'))
+    return 'use a label key (optional DNS prefix and "/", then a name) and a label value of at most 63 characters';
   return 'see the Kubernetes Toleration reference: operator Exists or Equal, effect NoSchedule, PreferNoSchedule or NoExecute, tolerationSeconds only with NoExecute';
 }
 
@@ -243,7 +245,10 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
     const podFixed = props.overhead?.podFixed;
     const tolerations = props.scheduling?.tolerations as readonly TolerationJson[] | undefined;
     this.json = {
-      metadata: props.metadata?.name !== undefined || props.metadata?.namespace !== undefined ? { name: props.metadata?.name, namespace: props.metadata?.namespace } : undefined,
+      metadata:
+        props.metadata?.name !== undefined || props.metadata?.namespace !== undefined
+          ? { name: props.metadata?.name, namespace: props.metadata?.namespace }
+          : undefined,
       handler: props.handler,
       overhead: props.overhead ? { podFixed: { ...podFixed } } : undefined,
       scheduling: props.scheduling ? { nodeSelector: props.scheduling.nodeSelector, tolerations } : undefined,
@@ -252,7 +257,13 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
     const errors = validateRuntimeClass({ ...this.json, metadata: { ...this.json.metadata, name: this.json.metadata?.name ?? 'generated' } });
     if (errors.length > 0) {
       const first = errors[0];
-      const more = errors.length > 1 ? ` (and ${errors.length - 1} more: ${errors.slice(1).map((e) => e.field).join(', ')})` : '';
+      const more =
+        errors.length > 1
+          ? ` (and ${errors.length - 1} more: ${errors
+              .slice(1)
+              .map((e) => e.field)
+              .join(', ')})`
+          : '';
       throw new ManifestError(`RuntimeClass ${JSON.stringify(this.node.path)}: ${describeError(first)}; ${fixFor(first)}${more}`, first.field);
     }
 
@@ -260,9 +271,14 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
     this.apiObject = new ClusterScopedKubeRuntimeClass(this, 'Resource', {
       metadata: { ...props.metadata, namespace: undefined },
       handler: props.handler,
-      overhead: podFixed ? { podFixed: Object.fromEntries(Object.entries(podFixed).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)])) } : undefined,
+      overhead: podFixed
+        ? { podFixed: Object.fromEntries(Object.entries(podFixed).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)])) }
+        : undefined,
       scheduling: props.scheduling
-        ? { nodeSelector: props.scheduling.nodeSelector ? { ...props.scheduling.nodeSelector } : undefined, tolerations: tolerations?.map((t) => ({ ...t })) }
+        ? {
+            nodeSelector: props.scheduling.nodeSelector ? { ...props.scheduling.nodeSelector } : undefined,
+            tolerations: tolerations?.map((t) => ({ ...t })),
+          }
         : undefined,
     });
     this.name = this.apiObject.name;
@@ -275,7 +291,9 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
     return {
       name: this.name,
       handler: this.handler,
-      podFixedOverhead: podFixed ? Object.fromEntries(Object.entries(podFixed).map(([k, v]) => [k, ResourceQuantity.fromJson(v).toString()])) : undefined,
+      podFixedOverhead: podFixed
+        ? Object.fromEntries(Object.entries(podFixed).map(([k, v]) => [k, ResourceQuantity.fromJson(v).toString()]))
+        : undefined,
       nodeSelector: this.json.scheduling?.nodeSelector,
       tolerations: toFactsTolerations(this.json.scheduling?.tolerations as readonly RuntimeClassToleration[] | undefined),
     };

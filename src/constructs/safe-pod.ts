@@ -340,7 +340,9 @@ export class SafePod extends kplus.Pod {
       findings = this.judge(true);
     } catch (e) {
       // cdk8s-plus reports some mistakes only while rendering (e.g. a pod without containers)
-      return [`cannot be rendered: ${(e as Error).message.replace(/^Failed serializing construct at path '[^']*' with name '[^']*': (Error: )?/, '')}`];
+      return [
+        `cannot be rendered: ${(e as Error).message.replace(/^Failed serializing construct at path '[^']*' with name '[^']*': (Error: )?/, '')}`,
+      ];
     }
     const settings = SafePodsSettings.of(this);
     const errors: string[] = [];

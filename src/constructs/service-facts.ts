@@ -97,9 +97,7 @@ export interface ServiceLinkEnvOptions {
  */
 export function serviceLinkEnv(services: readonly ServiceLike[], options: ServiceLinkEnvOptions): Record<string, string> {
   const facts = services.map(serviceFacts);
-  const listsMaster = facts.some(
-    (s) => s.name === MASTER_SERVICE_NAME && (s.namespace ?? options.podNamespace) === MASTER_SERVICE_NAMESPACE,
-  );
+  const listsMaster = facts.some((s) => s.name === MASTER_SERVICE_NAME && (s.namespace ?? options.podNamespace) === MASTER_SERVICE_NAMESPACE);
   if ((options.includeKubernetesService ?? true) && !listsMaster) facts.push(masterServiceFacts(options.kubernetesServiceIP));
   return kubeletServiceEnv(facts, {
     podNamespace: options.podNamespace,

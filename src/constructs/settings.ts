@@ -86,4 +86,3 @@ function resolve(props: SafePodsSettingsProps): ResolvedSafePodsSettings {
     warnings: props.warnings ?? (DEFAULTS.warnings as WarningMode),
   };
 }
-

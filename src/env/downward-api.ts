@@ -38,7 +38,10 @@ function resourceRef(resource: string, options: DownwardApiResourceOptions): kpl
 
 function hugePagesResource(kind: 'limits' | 'requests', pageSize: string): string {
   if (!/^[0-9]+(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(pageSize)) {
-    throw new ManifestError(`downward API hugepages size ${JSON.stringify(pageSize)} is not a quantity; use a page size such as "2Mi" or "1Gi"`, 'valueFrom.resourceFieldRef');
+    throw new ManifestError(
+      `downward API hugepages size ${JSON.stringify(pageSize)} is not a quantity; use a page size such as "2Mi" or "1Gi"`,
+      'valueFrom.resourceFieldRef',
+    );
   }
   return `${kind}.hugepages-${pageSize}`;
 }
@@ -70,7 +73,10 @@ export class DownwardApi {
   public static label(key: string): kplus.EnvValue {
     const errs = validateQualifiedName(key);
     if (errs.length > 0) {
-      throw new ManifestError(`downward API label key ${JSON.stringify(key)} is not a qualified name: ${errs[0]}; use e.g. "app.kubernetes.io/name"`, 'valueFrom.fieldRef.fieldPath');
+      throw new ManifestError(
+        `downward API label key ${JSON.stringify(key)} is not a qualified name: ${errs[0]}; use e.g. "app.kubernetes.io/name"`,
+        'valueFrom.fieldRef.fieldPath',
+      );
     }
     return fieldRef(`metadata.labels['${key}']`);
   }
@@ -82,7 +88,10 @@ export class DownwardApi {
   public static annotation(key: string): kplus.EnvValue {
     const errs = validateQualifiedName(key.toLowerCase());
     if (errs.length > 0) {
-      throw new ManifestError(`downward API annotation key ${JSON.stringify(key)} is not a qualified name: ${errs[0]}; use e.g. "example.com/owner"`, 'valueFrom.fieldRef.fieldPath');
+      throw new ManifestError(
+        `downward API annotation key ${JSON.stringify(key)} is not a qualified name: ${errs[0]}; use e.g. "example.com/owner"`,
+        'valueFrom.fieldRef.fieldPath',
+      );
     }
     return fieldRef(`metadata.annotations['${key}']`);
   }

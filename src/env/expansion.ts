@@ -52,7 +52,7 @@ function own(vars: Readonly<Record<string, string>>, name: string): string | und
 function expandWith(input: string, mapping: (name: string) => string | undefined): string {
   let out = '';
   for (const t of tokenize(input)) {
-    out += 'text' in t ? t.text : mapping(t.ref) ?? `${OPERATOR}${OPENER}${t.ref}${CLOSER}`;
+    out += 'text' in t ? t.text : (mapping(t.ref) ?? `${OPERATOR}${OPENER}${t.ref}${CLOSER}`);
   }
   return out;
 }

@@ -78,8 +78,10 @@ export function parseHookBudgetAnnotation(text: string | undefined): ParsedHookB
     const b: Record<string, number> = {};
     for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
       if (!(BUDGET_KEYS as readonly string[]).includes(k)) {
-        return { budgets: new Map(), error: `has an unknown key ${JSON.stringify(k)} for container ${JSON.stringify(name)} (known: ` +
-          `${BUDGET_KEYS.join(', ')})` };
+        return {
+          budgets: new Map(),
+          error: `has an unknown key ${JSON.stringify(k)} for container ${JSON.stringify(name)} (known: ` + `${BUDGET_KEYS.join(', ')})`,
+        };
       }
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
         return { budgets: new Map(), error: `has ${JSON.stringify(v)} for ${name}.${k}, which is not a whole number of seconds` };
@@ -92,7 +94,7 @@ export function parseHookBudgetAnnotation(text: string | undefined): ParsedHookB
 }
 
 const DURATION_RE = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/;
-const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, 's': 1, 'm': 60, 'h': 3600, 'd': 86400 };
+const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
 
 /** A `timeout` duration (`10`, `1.5`, `2m`) in seconds, `undefined` when unreadable. */
 function parseDuration(text: string): number | undefined {

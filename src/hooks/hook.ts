@@ -182,12 +182,16 @@ export class LifecycleHook {
       throw new ManifestError(`httpGet hook path ${JSON.stringify(path)} is not a string; give e.g. "/shutdown"`, 'httpGet.path');
     }
     const port = options.port;
-    const portErrors = typeof port === 'string' ? validatePortName(port) : typeof port === 'number' ? validatePortNumber(port) : ['must be a ' +
-      'number or a port name'];
+    const portErrors =
+      typeof port === 'string'
+        ? validatePortName(port)
+        : typeof port === 'number'
+          ? validatePortNumber(port)
+          : ['must be a ' + 'number or a port name'];
     if (portErrors.length > 0) {
       throw new ManifestError(
         `httpGet hook port ${JSON.stringify(port)} is invalid (${portErrors.join('; ')}); give a port number 1-65535 or a container port name ` +
-        `like "http"`,
+          `like "http"`,
         'httpGet.port',
       );
     }
@@ -281,7 +285,7 @@ export class LifecycleHook {
         if (budget === undefined) {
           throw new ManifestError(
             `postStart httpGet hook on port ${JSON.stringify(d.port)} cannot be bounded: the kubelet's HTTP client has no timeout and the ` +
-            `container ` +
+              `container ` +
               'does not reach Running until the request returns; set budgetSeconds to declare how long the endpoint may take, ' +
               'or use an exec hook, which is wrapped in timeout',
             `lifecycle.${position}.httpGet`,

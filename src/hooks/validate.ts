@@ -151,9 +151,8 @@ export function validateHandler(h: LifecycleHandlerJson, path: string, grace: nu
       errs.push({ type: FieldErrorType.NOT_SUPPORTED, field: `${p}.scheme`, detail: 'supported values: "HTTP", "HTTPS"' });
     }
     for (const header of Array.isArray(g.httpHeaders) ? g.httpHeaders : []) {
-      for (const detail of validateHttpHeaderName(String(header?.name ?? ''))) errs.push(
-        { type: FieldErrorType.INVALID, field: `${p}.httpHeaders`, detail },
-      );
+      for (const detail of validateHttpHeaderName(String(header?.name ?? '')))
+        errs.push({ type: FieldErrorType.INVALID, field: `${p}.httpHeaders`, detail });
     }
   }
   if (isObject(h.tcpSocket) && !forbidMore('tcpSocket')) {

@@ -37,7 +37,9 @@ export function validateDns1123Label(value: string): string[] {
   const errs: string[] = [];
   if (value.length > DNS1123_LABEL_MAX_LENGTH) errs.push(maxLenError(DNS1123_LABEL_MAX_LENGTH));
   if (!DNS1123_LABEL_RE.test(value)) {
-    errs.push(DNS1123_SUBDOMAIN_RE.test(value) ? 'must not contain dots' : regexError(DNS1123_LABEL_ERR_MSG, DNS1123_LABEL_FMT, 'my-name', '123-abc'));
+    errs.push(
+      DNS1123_SUBDOMAIN_RE.test(value) ? 'must not contain dots' : regexError(DNS1123_LABEL_ERR_MSG, DNS1123_LABEL_FMT, 'my-name', '123-abc'),
+    );
   }
   return errs;
 }
@@ -76,8 +78,7 @@ const QUALIFIED_NAME_CHAR_FMT = '[A-Za-z0-9]';
 const QUALIFIED_NAME_EXT_CHAR_FMT = '[-A-Za-z0-9_.]';
 const QUALIFIED_NAME_FMT = `(${QUALIFIED_NAME_CHAR_FMT}${QUALIFIED_NAME_EXT_CHAR_FMT}*)?${QUALIFIED_NAME_CHAR_FMT}`;
 const QUALIFIED_NAME_RE = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
-const QUALIFIED_NAME_ERR_MSG =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QUALIFIED_NAME_ERR_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const QUALIFIED_NAME_MAX_LENGTH = 63;
 
 /** `IsQualifiedName`: label keys, annotation keys, and other `prefix/name` keys. */
@@ -151,8 +152,7 @@ const ENV_VAR_NAME_RE = new RegExp(`^${ENV_VAR_NAME_FMT}$`);
 export const ENV_VAR_NAME_ERR_MSG =
   "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit";
 /** Upstream relaxed env var name message. */
-export const RELAXED_ENV_VAR_NAME_ERR_MSG =
-  "a valid environment variable name must consist only of printable ASCII characters other than '='";
+export const RELAXED_ENV_VAR_NAME_ERR_MSG = "a valid environment variable name must consist only of printable ASCII characters other than '='";
 
 function chDirPrefixErrors(value: string): string[] {
   if (value === '.') return ["must not be '.'"];

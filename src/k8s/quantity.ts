@@ -104,7 +104,7 @@ function scan(str: string): ScannedQuantity {
     pos++;
   }
   // numerator
-  let num = '';
+  let num: string;
   for (let i = pos; ; i++) {
     if (i >= end) return { positive, value: str.slice(0, end), num: str.slice(pos, end), denom: '', suffix: '' };
     if (!isDigit(str[i])) {

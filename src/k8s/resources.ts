@@ -15,13 +15,35 @@ export const STANDARD_CONTAINER_RESOURCES: readonly string[] = Object.freeze(['c
 const HUGEPAGES_PREFIX = 'hugepages-';
 
 const STANDARD_RESOURCES = new Set([
-  'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage', 'limits.cpu',
-  'limits.memory', 'limits.ephemeral-storage', 'pods', 'services', 'replicationcontrollers', 'resourcequotas', 'secrets',
-  'configmaps', 'persistentvolumeclaims', 'services.nodeports', 'services.loadbalancers',
+  'cpu',
+  'memory',
+  'ephemeral-storage',
+  'requests.cpu',
+  'requests.memory',
+  'requests.ephemeral-storage',
+  'limits.cpu',
+  'limits.memory',
+  'limits.ephemeral-storage',
+  'pods',
+  'services',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'services.nodeports',
+  'services.loadbalancers',
 ]);
 const INTEGER_RESOURCES = new Set([
-  'pods', 'services', 'replicationcontrollers', 'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims',
-  'services.nodeports', 'services.loadbalancers',
+  'pods',
+  'services',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'services.nodeports',
+  'services.loadbalancers',
 ]);
 
 /** `IsHugePageResourceName`. */
@@ -97,7 +119,12 @@ export function validateResourceList(list: Readonly<Record<string, unknown>>, pa
       const page = ResourceQuantity.tryParse(name.slice(HUGEPAGES_PREFIX.length));
       const divisible = page !== undefined && page.sign > 0 && q.value() % page.value() === 0n;
       if (!divisible) {
-        errs.push({ type: FieldErrorType.INVALID, field, detail: `${q.toString()} is not positive integer multiple of ${name}`, value: q.toString() });
+        errs.push({
+          type: FieldErrorType.INVALID,
+          field,
+          detail: `${q.toString()} is not positive integer multiple of ${name}`,
+          value: q.toString(),
+        });
       }
     }
     if (name === 'cpu' || name === 'memory') cpuOrMemory = true;

@@ -86,7 +86,12 @@ export function validateTolerations(tolerations: readonly TolerationJson[], path
       });
     }
     if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && effect !== TaintEffect.NO_EXECUTE) {
-      errs.push({ type: FieldErrorType.INVALID, field: `${idx}.effect`, detail: "effect must be 'NoExecute' when `tolerationSeconds` is set", value: effect });
+      errs.push({
+        type: FieldErrorType.INVALID,
+        field: `${idx}.effect`,
+        detail: "effect must be 'NoExecute' when `tolerationSeconds` is set",
+        value: effect,
+      });
     }
     switch (operator) {
       case TolerationOperator.EQUAL:

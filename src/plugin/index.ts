@@ -92,7 +92,10 @@ export class SafePodsValidation {
   private readonly runtimeClasses: readonly string[];
 
   /** Reads the `properties:` of the plugin; throws on an unknown or mistyped property. */
-  constructor(props: SafePodsValidationProps = {}, private readonly rules: readonly Rule[] = RULES) {
+  constructor(
+    props: SafePodsValidationProps = {},
+    private readonly rules: readonly Rule[] = RULES,
+  ) {
     const given = (props ?? {}) as Record<string, unknown>;
     for (const key of Object.keys(given)) {
       if (!PROPS.includes(key)) throw invalid(`unknown property ${JSON.stringify(key)}; use ${PROPS.map((p) => JSON.stringify(p)).join(', ')}`);
@@ -110,7 +113,8 @@ export class SafePodsValidation {
     } catch (e) {
       throw invalid((e as Error).message);
     }
-    if (requireDigest !== undefined && typeof requireDigest !== 'boolean') throw invalid(`requireDigest ${JSON.stringify(requireDigest)} is not true or false`);
+    if (requireDigest !== undefined && typeof requireDigest !== 'boolean')
+      throw invalid(`requireDigest ${JSON.stringify(requireDigest)} is not true or false`);
     this.requireDigest = requireDigest ?? DEFAULTS.requireDigest;
     if (runtimeClasses !== undefined && !(Array.isArray(runtimeClasses) && runtimeClasses.every((n) => typeof n === 'string'))) {
       throw invalid(`runtimeClasses ${JSON.stringify(runtimeClasses)} is not a list of names`);
@@ -127,11 +131,12 @@ export class SafePodsValidation {
       { kubernetesVersion: this.kubernetesVersion, requireDigest: this.requireDigest, runtimeClasses: this.runtimeClasses },
       this.rules,
     );
-    for (const violation of toViolations(findings, [...this.rules, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE])) context.report.addViolation(violation);
+    for (const violation of toViolations(findings, [...this.rules, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE]))
+      context.report.addViolation(violation);
     const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
     context.report.submit(errors > 0 ? 'failure' : 'success', {
-      'Errors': String(errors),
-      'Warnings': String(findings.length - errors),
+      Errors: String(errors),
+      Warnings: String(findings.length - errors),
       'Kubernetes version': this.kubernetesVersion.toString(),
     });
   }
@@ -140,7 +145,10 @@ export class SafePodsValidation {
 /** Groups findings into one violation per rule (and severity), one resource entry per object. */
 function toViolations(findings: readonly ObjectFinding[], catalogue: readonly RuleInfo[]): PluginViolation[] {
   const info = new Map(catalogue.map((r) => [r.id, r]));
-  const byRule = new Map<string, { rule: string; severity: Severity; resources: Map<string, { resourceName: string; manifestPath: string; locations: string[] }> }>();
+  const byRule = new Map<
+    string,
+    { rule: string; severity: Severity; resources: Map<string, { resourceName: string; manifestPath: string; locations: string[] }> }
+  >();
   for (const f of findings) {
     const key = `${f.rule}\0${f.severity}`;
     let group = byRule.get(key);

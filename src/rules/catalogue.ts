@@ -10,13 +10,7 @@ import type { Rule, RuleInfo } from './types';
  * Every rule of the library, in the order the README lists them. Each area contributes its rules from its own
  * file in `src/rules/`; a new rule is one entry there and shows up in every entry point.
  */
-export const RULES: readonly Rule[] = Object.freeze([
-  ...POD_RULES,
-  ...IMAGE_RULES,
-  ...ENV_RULES,
-  ...RUNTIME_CLASS_RULES,
-  ...LIFECYCLE_RULES,
-]);
+export const RULES: readonly Rule[] = Object.freeze([...POD_RULES, ...IMAGE_RULES, ...ENV_RULES, ...RUNTIME_CLASS_RULES, ...LIFECYCLE_RULES]);
 
 /** Catalogue entries of every rule, including the judge's own suppression rules. */
 export const RULE_CATALOGUE: readonly RuleInfo[] = Object.freeze([...RULES, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE]);

@@ -90,7 +90,9 @@ function describeService(s: ServiceFacts): string {
 }
 
 function linkFix(subject: PodSubject): string {
-  return subject.podSpec.enableServiceLinks === true ? 'set enableServiceLinks: false' : 'set enableServiceLinks: false explicitly (absent means true)';
+  return subject.podSpec.enableServiceLinks === true
+    ? 'set enableServiceLinks: false'
+    : 'set enableServiceLinks: false explicitly (absent means true)';
 }
 
 // ---- service links ------------------------------------------------------------------------------------------------
@@ -98,7 +100,7 @@ function linkFix(subject: PodSubject): string {
 const SERVICE_LINK_PREFIX: Rule = {
   id: 'env-service-link-prefix',
   severity: Severity.ERROR,
-  title: 'A Service injects link variables under the prefix of the app\'s own settings',
+  title: "A Service injects link variables under the prefix of the app's own settings",
   reason:
     'With service links on, the kubelet injects <SVC>_SERVICE_HOST, <SVC>_PORT=tcp://<ip>:<port>, <SVC>_PORT_<n>_TCP_ADDR, ... for every ' +
     'Service in the namespace (kubelet_pods.go getServiceEnvVarMap, envvars.go FromServices). An app that reads its settings from KAFKA_* ' +
@@ -142,7 +144,7 @@ const SERVICE_LINK_COLLISION: Rule = {
   severity: Severity.WARNING,
   title: 'A container variable has the name of an injected service-link variable',
   reason:
-    'The container\'s env wins over a service-link variable of the same name (makeEnvironmentVariables), so the app works only while ' +
+    "The container's env wins over a service-link variable of the same name (makeEnvironmentVariables), so the app works only while " +
     'the entry stays; remove it, or run the same image elsewhere, and the app reads the injected value instead.',
   fix: 'Set enableServiceLinks: false (SafePod does by default), or rename the variable or the Service',
   check(subject, ctx) {
@@ -171,9 +173,9 @@ const SERVICE_LINK_COLLISION: Rule = {
 const SERVICE_LINKS_TOO_LARGE: Rule = {
   id: 'env-service-links-too-large',
   severity: Severity.WARNING,
-  title: 'The namespace\'s service-link variables make the environment too large',
+  title: "The namespace's service-link variables make the environment too large",
   reason:
-    'Every container gets 7+ variables per Service in the namespace; with hundreds of Services the environment passes the kernel\'s ' +
+    "Every container gets 7+ variables per Service in the namespace; with hundreds of Services the environment passes the kernel's " +
     'ARG_MAX / MAX_ARG_STRLEN limits and exec fails with "argument list too long".',
   fix: 'Set enableServiceLinks: false (SafePod does by default) and reach Services by DNS name',
   check(subject, ctx) {
@@ -236,7 +238,8 @@ const UNRESOLVED_REFERENCE: Rule = {
       const env = ref.container.env ?? [];
       const fromEnvFrom = envFromCovers(ref.container.envFrom ?? []);
       if (!fromEnvFrom) continue; // an envFrom ConfigMap/Secret without prefix could define any name
-      const hasTemplates = env.some((e) => e.value?.includes('$')) || [...(ref.container.command ?? []), ...(ref.container.args ?? [])].some((s) => s.includes('$'));
+      const hasTemplates =
+        env.some((e) => e.value?.includes('$')) || [...(ref.container.command ?? []), ...(ref.container.args ?? [])].some((s) => s.includes('$'));
       if (!hasTemplates) continue;
       services ??= namespaceEnv(subject, ctx.services);
       const unknownServices = ctx.services === undefined && linksEnabled(subject);
@@ -260,7 +263,13 @@ const UNRESOLVED_REFERENCE: Rule = {
           const at = firstIndex.get(name);
           if ((at !== undefined && at < i) || fromEnvFrom(name) || fromServices(name)) continue;
           const hint = at === undefined ? 'nothing defines' : at === i ? 'is the variable itself' : `is defined only later, at env[${at}]`;
-          report(`${ref.path}.env[${i}].value`, `env ${JSON.stringify(e.name)} value ${JSON.stringify(e.value)}`, name, hint, 'in an earlier env entry');
+          report(
+            `${ref.path}.env[${i}].value`,
+            `env ${JSON.stringify(e.name)} value ${JSON.stringify(e.value)}`,
+            name,
+            hint,
+            'in an earlier env entry',
+          );
         }
       });
       for (const list of ['command', 'args'] as const) {
@@ -398,7 +407,9 @@ const ENV_FIELD_REF_UNSUPPORTED: Rule = {
           const path = typeof fr.fieldPath === 'string' ? fr.fieldPath : '';
           const apiVersion = typeof fr.apiVersion === 'string' ? fr.apiVersion : undefined;
           for (const p of envFieldRefProblems(path, apiVersion, ctx.kubernetesVersion)) {
-            const fix = p.since ? `target Kubernetes ${p.since}+${path === 'status.hostIPs' ? ' or read "status.hostIP"' : ''}` : 'use a supported path';
+            const fix = p.since
+              ? `target Kubernetes ${p.since}+${path === 'status.hostIPs' ? ' or read "status.hostIP"' : ''}`
+              : 'use a supported path';
             out.push({
               container: ref.container.name,
               field: `${ref.path}.env[${i}].valueFrom.fieldRef.fieldPath`,

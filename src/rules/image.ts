@@ -45,8 +45,10 @@ function pinningFindings(subject: PodSubject, ctx: JudgeContext, kind: PinningPr
   const out: RuleFinding[] = [];
   for (const use of imageUses(subject, ctx)) {
     if (use.parsed === undefined) continue;
-    const problem: PinningProblem | undefined = assessPinning(use.parsed, { requireDigest: ctx.requireDigest, floatingTags: DEFAULTS.floatingTags })
-      .problems.find((p) => p.kind === kind);
+    const problem: PinningProblem | undefined = assessPinning(use.parsed, {
+      requireDigest: ctx.requireDigest,
+      floatingTags: DEFAULTS.floatingTags,
+    }).problems.find((p) => p.kind === kind);
     if (problem === undefined) continue;
     out.push({
       message: `${describeContainer(use.ref)}: image ${JSON.stringify(use.image)} ${problem.explanation}; ${problem.fix}`,

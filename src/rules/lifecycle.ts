@@ -102,7 +102,8 @@ const NOT_ALLOWED: Rule = {
           `1.29); ` +
           'target Kubernetes 1.29 or newer, or move the hook to a regular container';
       } else {
-        why = 'lifecycle is set, but the API server refuses hooks on init containers without restartPolicy "Always"; move the hook to a ' +
+        why =
+          'lifecycle is set, but the API server refuses hooks on init containers without restartPolicy "Always"; move the hook to a ' +
           'regular container or make this init container a sidecar (Kubernetes 1.29+)';
       }
       findings.push({ message: `${who}: ${why}`, field: `${ref.path}.lifecycle`, container: ref.container.name });
@@ -271,7 +272,8 @@ const EXEC_UNBOUNDED: Rule = {
   reason:
     'The kubelet runs exec hooks with no timeout (handlers.go: "TODO: Pass a proper timeout value"): a hanging postStart keeps the container ' +
     'out of Running forever, a hanging preStop uses up the grace period',
-  fix: `Wrap the command in \`timeout -s KILL <seconds>\` (LifecycleHook.exec does; the image needs coreutils or busybox timeout), or declare ` +
+  fix:
+    `Wrap the command in \`timeout -s KILL <seconds>\` (LifecycleHook.exec does; the image needs coreutils or busybox timeout), or declare ` +
     `the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` annotation`,
   check(subject, ctx) {
     const budgets = budgetsOf(subject);
@@ -305,7 +307,8 @@ const POSTSTART_UNBOUNDED: Rule = {
   reason:
     "The kubelet's lifecycle HTTP client has no timeout (kubelet.go insecureContainerLifecycleHTTPClient) and postStart blocks the container " +
     'from Running until it returns; nothing cuts a hanging postStart request off',
-  fix: `Use an exec hook wrapped in \`timeout\`, or acknowledge the risk by declaring the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` ` +
+  fix:
+    `Use an exec hook wrapped in \`timeout\`, or acknowledge the risk by declaring the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` ` +
     `annotation (LifecycleHook.httpGet budgetSeconds)`,
   check(subject, ctx) {
     const budgets = budgetsOf(subject);
@@ -328,7 +331,8 @@ const BUDGET_ANNOTATION_INVALID: Rule = {
   id: 'lifecycle-budget-annotation-invalid',
   severity: Severity.ERROR,
   title: 'An unreadable hook budgets annotation',
-  reason: `Declared hook budgets are read from the \`${HOOK_BUDGETS_ANNOTATION}\` annotation; when it cannot be read, or names a container the ` +
+  reason:
+    `Declared hook budgets are read from the \`${HOOK_BUDGETS_ANNOTATION}\` annotation; when it cannot be read, or names a container the ` +
     `pod does not have, the budgets it meant to declare are not applied`,
   fix: `Write JSON like \`{"main":{"postStart":10,"preStop":15,"shutdownReserve":10}}\` with whole seconds, keyed by container name`,
   check(subject) {
@@ -338,7 +342,8 @@ const BUDGET_ANNOTATION_INVALID: Rule = {
     if (parsed.error !== undefined) {
       return [
         {
-          message: `annotation ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} ${parsed.error}; write JSON like ` +
+          message:
+            `annotation ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} ${parsed.error}; write JSON like ` +
             `${JSON.stringify('{"main":{"preStop":15}}')}`,
           field: BUDGETS_FIELD,
         },
@@ -348,7 +353,8 @@ const BUDGET_ANNOTATION_INVALID: Rule = {
     return [...parsed.budgets.keys()]
       .filter((name) => !names.has(name))
       .map((name) => ({
-        message: `annotation ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} declares budgets for container ${JSON.stringify(name)}, which the pod ` +
+        message:
+          `annotation ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} declares budgets for container ${JSON.stringify(name)}, which the pod ` +
           `does not have; use the container's name`,
         field: BUDGETS_FIELD,
       }));

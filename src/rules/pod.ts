@@ -13,7 +13,12 @@ export const POD_NO_CONTAINERS: Rule = {
     const n = subject.podSpec.containers?.length ?? 0;
     return n > 0
       ? []
-      : [{ field: `${subject.podSpecPath}.containers`, message: `${subject.podSpecPath}.containers is empty; a pod needs at least one container: pass containers or call addContainer()` }];
+      : [
+          {
+            field: `${subject.podSpecPath}.containers`,
+            message: `${subject.podSpecPath}.containers is empty; a pod needs at least one container: pass containers or call addContainer()`,
+          },
+        ];
   },
 };
 
@@ -32,7 +37,11 @@ export const CONTAINER_NAME: Rule = {
       const name = ref.container.name;
       const errs = validateDns1123Label(name ?? '');
       if (errs.length > 0) {
-        out.push({ field: `${ref.path}.name`, container: name, message: `container ${JSON.stringify(name)}: the name is invalid: ${errs[0]}; use a lower-case DNS label` });
+        out.push({
+          field: `${ref.path}.name`,
+          container: name,
+          message: `container ${JSON.stringify(name)}: the name is invalid: ${errs[0]}; use a lower-case DNS label`,
+        });
         continue;
       }
       const first = seen.get(name);

@@ -100,10 +100,10 @@ export const RUNTIME_CLASS_NODE_SELECTOR_CONFLICT: Rule = {
 export const RUNTIME_CLASS_OVERHEAD_MISMATCH: Rule = {
   id: 'runtime-class-overhead-mismatch',
   severity: Severity.ERROR,
-  title: "spec.overhead is set by admission from the RuntimeClass; a pod must not set another one",
+  title: 'spec.overhead is set by admission from the RuntimeClass; a pod must not set another one',
   reason:
-    "The RuntimeClass admission plugin copies overhead.podFixed into spec.overhead and rejects a pod whose own overhead differs (\"Pod's Overhead " +
-    "doesn't match RuntimeClass's defined Overhead\") or that sets one without a class overhead (\"Pod Overhead set without corresponding " +
+    'The RuntimeClass admission plugin copies overhead.podFixed into spec.overhead and rejects a pod whose own overhead differs ("Pod\'s Overhead ' +
+    'doesn\'t match RuntimeClass\'s defined Overhead") or that sets one without a class overhead ("Pod Overhead set without corresponding ' +
     'RuntimeClass defined Overhead"), k8s plugin/pkg/admission/runtimeclass/admission.go setOverhead/validateOverhead.',
   fix: 'Remove spec.overhead; put the overhead on the RuntimeClass (overhead.podFixed)',
   check(subject: PodSubject, ctx): RuleFinding[] {
@@ -113,21 +113,30 @@ export const RUNTIME_CLASS_OVERHEAD_MISMATCH: Rule = {
     const shown = JSON.stringify(overhead);
     const name = nameOf(subject);
     if (name === undefined) {
-      return [{ field, message: `overhead ${shown} is set without a runtimeClassName, so ${consequence(subject)} ('${OVERHEAD_WITHOUT_CLASS_MESSAGE}'); remove spec.overhead` }];
+      return [
+        {
+          field,
+          message: `overhead ${shown} is set without a runtimeClassName, so ${consequence(subject)} ('${OVERHEAD_WITHOUT_CLASS_MESSAGE}'); remove spec.overhead`,
+        },
+      ];
     }
     const rc = knownClass(subject, ctx.runtimeClasses);
     if (!rc) return [];
     if (rc.podFixedOverhead === undefined) {
-      return [{
-        field,
-        message: `overhead ${shown} is set but RuntimeClass ${JSON.stringify(rc.name)} defines no overhead, so ${consequence(subject)} ('${OVERHEAD_WITHOUT_CLASS_MESSAGE}'); remove spec.overhead or set overhead.podFixed on the RuntimeClass`,
-      }];
+      return [
+        {
+          field,
+          message: `overhead ${shown} is set but RuntimeClass ${JSON.stringify(rc.name)} defines no overhead, so ${consequence(subject)} ('${OVERHEAD_WITHOUT_CLASS_MESSAGE}'); remove spec.overhead or set overhead.podFixed on the RuntimeClass`,
+        },
+      ];
     }
     if (Object.keys(overhead).length > 0 && !resourceListsEqual(rc.podFixedOverhead, overhead)) {
-      return [{
-        field,
-        message: `overhead ${shown} differs from RuntimeClass ${JSON.stringify(rc.name)} overhead.podFixed ${JSON.stringify(rc.podFixedOverhead)}, so ${consequence(subject)} ('${OVERHEAD_MISMATCH_MESSAGE}'); remove spec.overhead, admission copies the class's`,
-      }];
+      return [
+        {
+          field,
+          message: `overhead ${shown} differs from RuntimeClass ${JSON.stringify(rc.name)} overhead.podFixed ${JSON.stringify(rc.podFixedOverhead)}, so ${consequence(subject)} ('${OVERHEAD_MISMATCH_MESSAGE}'); remove spec.overhead, admission copies the class's`,
+        },
+      ];
     }
     return [];
   },

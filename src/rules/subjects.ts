@@ -20,7 +20,10 @@ const WORKLOADS: Readonly<Record<string, { groups: readonly string[]; spec: read
   CronJob: {
     groups: ['batch'],
     spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-    templateMeta: [['spec', 'jobTemplate', 'metadata'], ['spec', 'jobTemplate', 'spec', 'template', 'metadata']],
+    templateMeta: [
+      ['spec', 'jobTemplate', 'metadata'],
+      ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+    ],
   },
 };
 
@@ -83,15 +86,17 @@ export function subjectsOf(obj: unknown): PodSubject[] {
   for (const meta of shape.templateMeta) annotations = { ...annotations, ...annotationsAt(obj, meta) };
   const metadata = isObject(obj.metadata) ? obj.metadata : {};
   const namespace = str(metadata.namespace);
-  return [{
-    kind,
-    name: str(metadata.name) ?? str(metadata.generateName) ?? '',
-    ...(namespace !== undefined ? { namespace } : {}),
-    annotations,
-    podSpec: podSpec as PodSpecJson,
-    podSpecPath: shape.spec.join('.'),
-    isPod: kind === 'Pod',
-  }];
+  return [
+    {
+      kind,
+      name: str(metadata.name) ?? str(metadata.generateName) ?? '',
+      ...(namespace !== undefined ? { namespace } : {}),
+      annotations,
+      podSpec: podSpec as PodSpecJson,
+      podSpecPath: shape.spec.join('.'),
+      isPod: kind === 'Pod',
+    },
+  ];
 }
 
 /** Services and RuntimeClasses found in a set of objects: what the judge may know about the cluster. */

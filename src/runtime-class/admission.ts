@@ -138,14 +138,22 @@ export function admitPod(podSpec: PodSpecJson, runtimeClass: RuntimeClassFacts |
       );
     }
     const nodeSelector = podSpec.nodeSelector === undefined ? rc.nodeSelector : { ...podSpec.nodeSelector, ...rc.nodeSelector };
-    const tolerations = mergeTolerations((podSpec.tolerations ?? []) as readonly TolerationJson[], (rc.tolerations ?? []) as readonly TolerationJson[]);
-    out = { ...out, nodeSelector: nodeSelector as Record<string, string> | undefined, tolerations: tolerations.length > 0 ? (tolerations as JsonObject[]) : undefined };
+    const tolerations = mergeTolerations(
+      (podSpec.tolerations ?? []) as readonly TolerationJson[],
+      (rc.tolerations ?? []) as readonly TolerationJson[],
+    );
+    out = {
+      ...out,
+      nodeSelector: nodeSelector as Record<string, string> | undefined,
+      tolerations: tolerations.length > 0 ? (tolerations as JsonObject[]) : undefined,
+    };
     if (out.nodeSelector === undefined) delete out.nodeSelector;
     if (out.tolerations === undefined) delete out.tolerations;
   }
   // Validate: validateOverhead
   if (rc?.podFixedOverhead !== undefined) {
-    if (!resourceListsEqual(rc.podFixedOverhead, out.overhead)) return reject(AdmissionRejectionKind.OVERHEAD_MISMATCH, OVERHEAD_MISMATCH_MESSAGE, 'overhead');
+    if (!resourceListsEqual(rc.podFixedOverhead, out.overhead))
+      return reject(AdmissionRejectionKind.OVERHEAD_MISMATCH, OVERHEAD_MISMATCH_MESSAGE, 'overhead');
   } else if (podSpec.overhead !== undefined && podSpec.overhead !== null) {
     return reject(AdmissionRejectionKind.OVERHEAD_WITHOUT_RUNTIME_CLASS_OVERHEAD, OVERHEAD_WITHOUT_CLASS_MESSAGE, 'overhead');
   }

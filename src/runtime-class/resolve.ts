@@ -49,7 +49,10 @@ export function invalidRuntimeClassNameMessage(subject: string, name: string): s
   }
   const errs = validateRuntimeClassName(name);
   if (errs.length === 0) return undefined;
-  const suggestion = name.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  const suggestion = name
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   const eg = suggestion && validateRuntimeClassName(suggestion).length === 0 ? `, e.g. ${JSON.stringify(suggestion)}` : '';
   return `${subject} ${JSON.stringify(name)} is not a valid RuntimeClass name (a lowercase RFC 1123 subdomain: ${errs[0].replace(/ \(e\.g\..*$/, '')}); use the metadata.name of a RuntimeClass${eg}`;
 }

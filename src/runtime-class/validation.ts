@@ -5,12 +5,7 @@
  */
 import type { FieldError } from '../k8s/field-error';
 import { FieldErrorType } from '../k8s/field-error';
-import {
-  validateDns1123Label,
-  validateDns1123Subdomain,
-  validateLabelValue,
-  validateQualifiedName,
-} from '../k8s/names';
+import { validateDns1123Label, validateDns1123Subdomain, validateLabelValue, validateQualifiedName } from '../k8s/names';
 import { validateResourceList } from '../k8s/resources';
 import type { TolerationJson } from '../k8s/tolerations';
 import { validateTolerations } from '../k8s/tolerations';
@@ -122,7 +117,7 @@ export function validateRuntimeClassUpdate(next: RuntimeClassJson, previous: Run
 
 /** The facts pods need about a RuntimeClass, read from its JSON. */
 export function runtimeClassFactsFromJson(rc: RuntimeClassJson): RuntimeClassFacts {
-  const podFixed = rc.overhead ? rc.overhead.podFixed ?? {} : undefined;
+  const podFixed = rc.overhead ? (rc.overhead.podFixed ?? {}) : undefined;
   return {
     name: rc.metadata?.name ?? '',
     handler: rc.handler ?? '',

@@ -23,7 +23,10 @@ describe('main', () => {
   });
 
   test('reads standard input for "-" and exits with the code of runCli', () => {
-    const ok = main(['check', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {enableServiceLinks: false, containers: [{name: c, image: "nginx:1.27.3", imagePullPolicy: IfNotPresent}]}\n');
+    const ok = main(
+      ['check', '-'],
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {enableServiceLinks: false, containers: [{name: c, image: "nginx:1.27.3", imagePullPolicy: IfNotPresent}]}\n',
+    );
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/in 1 object \(1 file\)/);

@@ -15,8 +15,17 @@ const IMAGE_RULE: Rule = {
   check: (s) =>
     (s.podSpec.containers ?? []).flatMap((c, i) => {
       const field = `${s.podSpecPath}.containers[${i}].image`;
-      if (c.image?.endsWith(':latest')) return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
-      if (c.image !== undefined && !c.image.includes(':')) return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} has no tag`, field, container: c.name, severity: Severity.WARNING }];
+      if (c.image?.endsWith(':latest'))
+        return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
+      if (c.image !== undefined && !c.image.includes(':'))
+        return [
+          {
+            message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} has no tag`,
+            field,
+            container: c.name,
+            severity: Severity.WARNING,
+          },
+        ];
       return [];
     }),
 };
@@ -32,7 +41,9 @@ const RUNTIME_CLASS_RULE: Rule = {
     const name = s.podSpec.runtimeClassName;
     if (name === undefined) return [];
     if (ctx.runtimeClasses === undefined) throw new Error('the CLI must always know the RuntimeClasses');
-    return ctx.runtimeClasses.has(name) ? [] : [{ message: `runtimeClassName ${JSON.stringify(name)} names no known RuntimeClass`, field: `${s.podSpecPath}.runtimeClassName` }];
+    return ctx.runtimeClasses.has(name)
+      ? []
+      : [{ message: `runtimeClassName ${JSON.stringify(name)} names no known RuntimeClass`, field: `${s.podSpecPath}.runtimeClassName` }];
   },
 };
 
@@ -170,7 +181,11 @@ describe('check', () => {
     const out = JSON.parse(r.stdout);
     expect(out.findings).toHaveLength(1);
     expect(out.findings[0]).toMatchObject({ name: 'b', item: 1, document: 0, file });
-    expect(out.findings[0].line).toBe(JSON.stringify(list, null, 2).split('\n').findIndex((l) => l.includes('b:latest')) + 1);
+    expect(out.findings[0].line).toBe(
+      JSON.stringify(list, null, 2)
+        .split('\n')
+        .findIndex((l) => l.includes('b:latest')) + 1,
+    );
   });
 
   test('reads standard input for "-"', async () => {
@@ -210,7 +225,8 @@ describe('check', () => {
   });
 
   describe('RuntimeClasses', () => {
-    const pod = (rc: string): string => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  runtimeClassName: ${rc}\n  containers: [{name: c, image: "a:1"}]\n`;
+    const pod = (rc: string): string =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  runtimeClassName: ${rc}\n  containers: [{name: c, image: "a:1"}]\n`;
     const runtimeClass = 'apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {name: kata}\nhandler: kata\n';
 
     test('reports a pod referencing a RuntimeClass neither in the files nor named with --runtime-class', async () => {

@@ -48,7 +48,11 @@ function pod(name: string, spec: Json, container: Json = {}): Json {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name },
-    spec: { enableServiceLinks: false, ...spec, containers: [{ name: 'main', image: 'nginx:1.27.3', imagePullPolicy: 'IfNotPresent', ...container }] },
+    spec: {
+      enableServiceLinks: false,
+      ...spec,
+      containers: [{ name: 'main', image: 'nginx:1.27.3', imagePullPolicy: 'IfNotPresent', ...container }],
+    },
   };
 }
 
@@ -133,7 +137,12 @@ describe('vectors through the CLI', () => {
         target = pod('admitted', ((c.pod as Json).spec ?? {}) as Json);
       } else {
         const templateSpec = (((c.object as Json).spec as Json).template as Json).spec as Json;
-        target = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'admitted' }, spec: { template: { spec: pod('x', templateSpec).spec } } };
+        target = {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'admitted' },
+          spec: { template: { spec: pod('x', templateSpec).spec } },
+        };
       }
       const errors = await errorsByName([...classes, target], 'runtime-class-', '1.27');
       const expected = c.expected as { admitted: boolean };

@@ -25,7 +25,10 @@ describe('SafePodsGuard', () => {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: { name: 'nightly' },
-      spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'registry:5000/app' }] } } } } },
+      spec: {
+        schedule: '0 3 * * *',
+        jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'registry:5000/app' }] } } } },
+      },
     });
     SafePodsGuard.apply(chart);
     expect(() => chart.toJson()).toThrow(/CronJob prod\/raw: container "job": image "registry:5000\/app".*\[image-not-pinned\]/);

@@ -26,7 +26,10 @@ describe('RuntimeClass', () => {
       metadata: { name: 'kata.fc' },
       handler: 'kata-fc',
       overhead: { podFixed: { cpu: '250m', memory: '120Mi' } },
-      scheduling: { nodeSelector: { 'katacontainers.io/kata-runtime': 'true' }, tolerations: [{ key: 'kata', operator: 'Exists', effect: 'NoSchedule' }] },
+      scheduling: {
+        nodeSelector: { 'katacontainers.io/kata-runtime': 'true' },
+        tolerations: [{ key: 'kata', operator: 'Exists', effect: 'NoSchedule' }],
+      },
     });
   });
 
@@ -78,7 +81,11 @@ describe('RuntimeClass', () => {
       /scheduling\.nodeSelector "bad key" is invalid/,
     );
     expect(
-      () => new RuntimeClass(Testing.chart(), 'rc', { handler: 'runsc', scheduling: { tolerations: [{ key: 'k', effect: TaintEffect.NO_SCHEDULE, tolerationSeconds: 5 }] } }),
+      () =>
+        new RuntimeClass(Testing.chart(), 'rc', {
+          handler: 'runsc',
+          scheduling: { tolerations: [{ key: 'k', effect: TaintEffect.NO_SCHEDULE, tolerationSeconds: 5 }] },
+        }),
     ).toThrow(/scheduling\.tolerations\[0\]\.effect "NoSchedule" is invalid \(effect must be 'NoExecute' when `tolerationSeconds` is set\)/);
   });
 

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
-import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import * as kplus from 'cdk8s-plus-27';
 import { RuntimeClass } from '../../src/constructs/runtime-class';
@@ -65,7 +66,9 @@ describe('SafePod image rules', () => {
     }
     expect(message).toMatch(/^Validation failed with the following errors:/);
     expect(message).toMatch(/\[prod\/web\] container "a": image "nginx" .*\[image-not-pinned\]/);
-    expect(message).toMatch(/\[prod\/web\] container "b": image "nginx:latest" uses the mutable tag "latest"; pin a version tag or a digest.*\[image-not-pinned\]/);
+    expect(message).toMatch(
+      /\[prod\/web\] container "b": image "nginx:latest" uses the mutable tag "latest"; pin a version tag or a digest.*\[image-not-pinned\]/,
+    );
     expect(message).toMatch(/\[prod\/web\] container "c": image "registry:5000\/app" .*\[image-not-pinned\]/);
     // nothing is written when a synth fails
     expect(fs.readdirSync(app.outdir)).toEqual([]);

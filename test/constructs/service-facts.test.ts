@@ -10,14 +10,20 @@ describe('serviceFacts', () => {
     const chart = Testing.chart();
     const svc = new kplus.Service(chart, 'kafka', {
       metadata: { name: 'kafka', namespace: 'prod' },
-      ports: [{ name: 'broker', port: 9092 }, { port: 9093, protocol: kplus.Protocol.UDP }],
+      ports: [
+        { name: 'broker', port: 9092 },
+        { port: 9093, protocol: kplus.Protocol.UDP },
+      ],
     });
     expect(serviceFacts(svc)).toEqual({
       name: 'kafka',
       namespace: 'prod',
       type: 'ClusterIP',
       clusterIP: undefined,
-      ports: [{ name: 'broker', port: 9092, protocol: undefined }, { name: undefined, port: 9093, protocol: 'UDP' }],
+      ports: [
+        { name: 'broker', port: 9092, protocol: undefined },
+        { name: undefined, port: 9093, protocol: 'UDP' },
+      ],
       origin: svc.node.path,
     });
   });
@@ -39,7 +45,11 @@ describe('serviceFacts', () => {
 
 describe('serviceLinkEnv', () => {
   test.each(SERVICE_ENV_CASES.map((c) => [c.id, c] as const))('vector %s, with the listed Services only', (_id, c) => {
-    const env = serviceLinkEnv(c.services, { podNamespace: c.podNamespace, enableServiceLinks: c.enableServiceLinks, includeKubernetesService: false });
+    const env = serviceLinkEnv(c.services, {
+      podNamespace: c.podNamespace,
+      enableServiceLinks: c.enableServiceLinks,
+      includeKubernetesService: false,
+    });
     expect(env).toEqual(c.expected);
   });
 
@@ -69,6 +79,8 @@ describe('serviceLinkEnv', () => {
   test('Services of other namespaces are ignored', () => {
     const chart = Testing.chart();
     const other = new kplus.Service(chart, 'x', { metadata: { name: 'x', namespace: 'other' }, ports: [{ port: 1 }] });
-    expect(Object.keys(serviceLinkEnv([other], { podNamespace: 'mine', enableServiceLinks: true })).every((k) => k.startsWith('KUBERNETES_'))).toBe(true);
+    expect(Object.keys(serviceLinkEnv([other], { podNamespace: 'mine', enableServiceLinks: true })).every((k) => k.startsWith('KUBERNETES_'))).toBe(
+      true,
+    );
   });
 });

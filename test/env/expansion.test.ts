@@ -17,7 +17,12 @@ describe('expandVariables', () => {
   });
 
   test('output equals input for strings without "$"', () => {
-    fc.assert(fc.property(fc.string().filter((s) => !s.includes('$')), (s) => expandVariables(s, vectors.context) === s));
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !s.includes('$')),
+        (s) => expandVariables(s, vectors.context) === s,
+      ),
+    );
   });
 
   test('a single pass: values containing references are not expanded again', () => {
@@ -78,7 +83,12 @@ describe('assembleContainerEnv', () => {
   });
 
   test('an empty value is not expanded and valueFrom results are shown as a placeholder', () => {
-    const env = assembleContainerEnv({ env: [{ name: 'E', value: '' }, { name: 'F', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] });
+    const env = assembleContainerEnv({
+      env: [
+        { name: 'E', value: '' },
+        { name: 'F', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      ],
+    });
     expect(env).toEqual({ E: '', F: VALUE_FROM_PLACEHOLDER });
   });
 

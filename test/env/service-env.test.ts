@@ -39,7 +39,16 @@ describe('kubeletServiceEnv', () => {
 
   test('the same port number on TCP and UDP gives two groups, and every named port its own _SERVICE_PORT_<NAME>', () => {
     const env = kubeletServiceEnv(
-      [{ name: 'dns', clusterIP: '10.0.0.10', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }] }],
+      [
+        {
+          name: 'dns',
+          clusterIP: '10.0.0.10',
+          ports: [
+            { name: 'dns', port: 53, protocol: 'UDP' },
+            { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+          ],
+        },
+      ],
       { enableServiceLinks: true },
     );
     expect(env).toMatchObject({
@@ -63,11 +72,17 @@ describe('kubeletServiceEnv', () => {
       { name: 'b', namespace: 'team-b', clusterIP: '1.1.1.2', ports: [{ port: 2 }] },
     ];
     expect(Object.keys(kubeletServiceEnv(services, { enableServiceLinks: true })).some((k) => k.startsWith('B_'))).toBe(false);
-    expect(kubeletServiceEnv(services, { podNamespace: 'team-b', enableServiceLinks: true })).toMatchObject({ A_SERVICE_PORT: '1', B_SERVICE_PORT: '2' });
+    expect(kubeletServiceEnv(services, { podNamespace: 'team-b', enableServiceLinks: true })).toMatchObject({
+      A_SERVICE_PORT: '1',
+      B_SERVICE_PORT: '2',
+    });
   });
 
   test('the master Service stays when links are off; a headless local "kubernetes" does not shadow it', () => {
-    const services: ServiceFacts[] = [masterServiceFacts('10.96.0.1'), { name: 'kubernetes', namespace: 'x', clusterIP: 'None', ports: [{ port: 1 }] }];
+    const services: ServiceFacts[] = [
+      masterServiceFacts('10.96.0.1'),
+      { name: 'kubernetes', namespace: 'x', clusterIP: 'None', ports: [{ port: 1 }] },
+    ];
     for (const enableServiceLinks of [true, false]) {
       expect(kubeletServiceEnv(services, { podNamespace: 'x', enableServiceLinks }).KUBERNETES_SERVICE_HOST).toBe('10.96.0.1');
     }

@@ -13,7 +13,10 @@ describe('examples/runtime-classes', () => {
     const chart = runtimeClassesChart(app);
     const objects = Testing.synth(chart);
     const classes = objects.filter((o) => o.kind === 'RuntimeClass');
-    expect(classes.map((c) => [c.metadata.name, c.handler])).toEqual([['gvisor', 'runsc'], ['kata-qemu', 'kata-qemu']]);
+    expect(classes.map((c) => [c.metadata.name, c.handler])).toEqual([
+      ['gvisor', 'runsc'],
+      ['kata-qemu', 'kata-qemu'],
+    ]);
 
     const known = RuntimeClass.knownIn(app);
     const ctx = { kubernetesVersion: KubernetesVersion.V1_27, requireDigest: false, runtimeClasses: known };

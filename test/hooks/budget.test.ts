@@ -56,7 +56,10 @@ describe('parseExecSleep', () => {
 describe('readHookBudget', () => {
   test('reads sleep seconds, a timeout wrapper, an exec sleep, a declared budget, then the default', () => {
     expect(readHookBudget({ sleep: { seconds: 7 } }, HookPosition.PRE_STOP)).toEqual({ seconds: 7, source: BudgetSource.SLEEP });
-    expect(readHookBudget({ exec: { command: ['timeout', '9', '/drain'] } }, HookPosition.PRE_STOP, 30)).toEqual({ seconds: 9, source: BudgetSource.TIMEOUT });
+    expect(readHookBudget({ exec: { command: ['timeout', '9', '/drain'] } }, HookPosition.PRE_STOP, 30)).toEqual({
+      seconds: 9,
+      source: BudgetSource.TIMEOUT,
+    });
     expect(readHookBudget({ exec: { command: ['sleep', '4'] } }, HookPosition.PRE_STOP)).toEqual({ seconds: 4, source: BudgetSource.EXEC_SLEEP });
     expect(readHookBudget({ httpGet: { port: 80 } }, HookPosition.PRE_STOP, 12)).toEqual({ seconds: 12, source: BudgetSource.DECLARED });
     expect(readHookBudget({ exec: { command: ['/drain'] } }, HookPosition.POST_START)).toEqual({
@@ -68,12 +71,17 @@ describe('readHookBudget', () => {
   test('reads back the budget of every exec hook the library renders (property)', () => {
     const arg = fc.string({ minLength: 1, maxLength: 12 });
     fc.assert(
-      fc.property(fc.array(arg, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 3600 }), fc.constantFrom(...Object.values(HookPosition)), (command, budget, pos) => {
-        const json = renderLifecycle({ [pos]: LifecycleHook.exec(command, { budgetSeconds: budget }) }, KubernetesVersion.V1_27);
-        const handler = json?.[pos];
-        expect(handler).toBeDefined();
-        expect(readHookBudget(handler ?? {}, pos)).toEqual({ seconds: budget, source: BudgetSource.TIMEOUT });
-      }),
+      fc.property(
+        fc.array(arg, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 3600 }),
+        fc.constantFrom(...Object.values(HookPosition)),
+        (command, budget, pos) => {
+          const json = renderLifecycle({ [pos]: LifecycleHook.exec(command, { budgetSeconds: budget }) }, KubernetesVersion.V1_27);
+          const handler = json?.[pos];
+          expect(handler).toBeDefined();
+          expect(readHookBudget(handler ?? {}, pos)).toEqual({ seconds: budget, source: BudgetSource.TIMEOUT });
+        },
+      ),
     );
   });
 

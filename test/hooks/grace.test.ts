@@ -33,7 +33,12 @@ describe('planTerminationGracePeriod', () => {
   });
 
   test('keeps an author value that fits, even below 30 s', () => {
-    expect(planTerminationGracePeriod({ preStopBudgets: [{ container: 'web', seconds: 5, shutdownReserveSeconds: 5 }], terminationGracePeriodSeconds: 10 })).toEqual({
+    expect(
+      planTerminationGracePeriod({
+        preStopBudgets: [{ container: 'web', seconds: 5, shutdownReserveSeconds: 5 }],
+        terminationGracePeriodSeconds: 10,
+      }),
+    ).toEqual({
       ok: true,
       seconds: 10,
       derived: false,
@@ -55,23 +60,33 @@ describe('planTerminationGracePeriod', () => {
 
   test('explains that a hook longer than the grace period is cut off and leaves 2 s', () => {
     const plan = planTerminationGracePeriod({ preStopBudgets: [{ container: 'web', seconds: 40 }], terminationGracePeriodSeconds: 30 });
-    expect(!plan.ok && plan.message).toMatch(/cuts the hook off at 30 s and leaves the app 2 s after SIGTERM; set terminationGracePeriodSeconds to at least 50/);
+    expect(!plan.ok && plan.message).toMatch(
+      /cuts the hook off at 30 s and leaves the app 2 s after SIGTERM; set terminationGracePeriodSeconds to at least 50/,
+    );
   });
 
   test('refuses a zero grace period with a preStop hook, which the kubelet would skip', () => {
-    const plan = planTerminationGracePeriod({ preStopBudgets: [{ container: 'web', seconds: 1, shutdownReserveSeconds: 0 }], terminationGracePeriodSeconds: 0 });
+    const plan = planTerminationGracePeriod({
+      preStopBudgets: [{ container: 'web', seconds: 1, shutdownReserveSeconds: 0 }],
+      terminationGracePeriodSeconds: 0,
+    });
     expect(!plan.ok && plan.message).toMatch(/with 0 the kubelet skips PreStop hooks altogether/);
   });
 
   test('a derived grace period always fits every hook and is never below 30 s (property)', () => {
-    const budget = fc.record({ container: fc.constantFrom('a', 'b', 'c'), seconds: fc.integer({ min: 0, max: 600 }), shutdownReserveSeconds: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }) });
+    const budget = fc.record({
+      container: fc.constantFrom('a', 'b', 'c'),
+      seconds: fc.integer({ min: 0, max: 600 }),
+      shutdownReserveSeconds: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }),
+    });
     fc.assert(
       fc.property(fc.array(budget, { maxLength: 5 }), (preStopBudgets) => {
         const plan = planTerminationGracePeriod({ preStopBudgets });
         expect(plan.ok).toBe(true);
         if (!plan.ok) return;
         expect(plan.seconds).toBeGreaterThanOrEqual(30);
-        for (const b of preStopBudgets) expect(plan.seconds).toBeGreaterThanOrEqual(b.seconds + (b.shutdownReserveSeconds ?? DEFAULTS.shutdownReserveSeconds));
+        for (const b of preStopBudgets)
+          expect(plan.seconds).toBeGreaterThanOrEqual(b.seconds + (b.shutdownReserveSeconds ?? DEFAULTS.shutdownReserveSeconds));
         // and feeding it back as the author's value is accepted
         expect(planTerminationGracePeriod({ preStopBudgets, terminationGracePeriodSeconds: plan.seconds }).ok).toBe(true);
       }),

@@ -16,7 +16,11 @@ describe('LifecycleHook factories', () => {
     ['a numeric port name', () => LifecycleHook.httpGet('/quit', { port: '8080' }), /must contain at least one letter/],
     ['a 16-character port name', () => LifecycleHook.httpGet('/quit', { port: 'metrics-endpoint' }), /must be no more than 15 characters/],
     ['a lower-case scheme', () => LifecycleHook.httpGet('/quit', { port: 80, scheme: 'https' as HttpScheme }), /scheme "https" is not supported/],
-    ['a header name with an underscore', () => LifecycleHook.httpGet('/quit', { port: 80, headers: { X_Token: 'a' } }), /header name "X_Token" is invalid/],
+    [
+      'a header name with an underscore',
+      () => LifecycleHook.httpGet('/quit', { port: 80, headers: { X_Token: 'a' } }),
+      /header name "X_Token" is invalid/,
+    ],
     ['a negative sleep', () => LifecycleHook.sleep(-1), /non-negative whole number/],
     ['a fractional sleep', () => LifecycleHook.sleep(1.5), /non-negative whole number/],
     ['a zero budget (timeout 0 disables the timeout)', () => LifecycleHook.exec(['/drain'], { budgetSeconds: 0 }), /at least 1/],
@@ -73,11 +77,14 @@ describe('renderLifecycle', () => {
     expect(renderLifecycle({ preStop: LifecycleHook.sleep(0) }, KubernetesVersion.V1_33)).toEqual({ preStop: { sleep: { seconds: 0 } } });
   });
 
-  test.each([V127, KubernetesVersion.V1_28, KubernetesVersion.V1_29])('refuses the native sleep on %s and offers an exec sleep or a newer target', (v) => {
-    const render = (): unknown => renderLifecycle({ preStop: LifecycleHook.sleep(5) }, v);
-    expect(render).toThrow(ManifestError);
-    expect(render).toThrow(/LifecycleHook\.execSleep\(5\).*not distroless\) or target Kubernetes 1\.30 or newer/);
-  });
+  test.each([V127, KubernetesVersion.V1_28, KubernetesVersion.V1_29])(
+    'refuses the native sleep on %s and offers an exec sleep or a newer target',
+    (v) => {
+      const render = (): unknown => renderLifecycle({ preStop: LifecycleHook.sleep(5) }, v);
+      expect(render).toThrow(ManifestError);
+      expect(render).toThrow(/LifecycleHook\.execSleep\(5\).*not distroless\) or target Kubernetes 1\.30 or newer/);
+    },
+  );
 
   test('refuses a zero sleep on 1.30-1.32', () => {
     expect(() => renderLifecycle({ preStop: LifecycleHook.sleep(0) }, KubernetesVersion.V1_32)).toThrow(/zero seconds are accepted from 1\.33/);
@@ -89,7 +96,9 @@ describe('renderLifecycle', () => {
   });
 
   test('refuses a postStart httpGet without a declared budget, and renders it with one', () => {
-    expect(() => renderLifecycle({ postStart: LifecycleHook.httpGet('/warm', { port: 8080 }) }, V127)).toThrow(/cannot be bounded.*set budgetSeconds/);
+    expect(() => renderLifecycle({ postStart: LifecycleHook.httpGet('/warm', { port: 8080 }) }, V127)).toThrow(
+      /cannot be bounded.*set budgetSeconds/,
+    );
     const hook = LifecycleHook.httpGet('/warm', { port: 8080, budgetSeconds: 20 });
     expect(renderLifecycle({ postStart: hook }, V127)).toEqual({ postStart: { httpGet: { path: '/warm', port: 8080, scheme: 'HTTP' } } });
     expect(hookBudgetsOf({ postStart: hook })).toEqual({ postStart: 20 });

@@ -19,9 +19,7 @@ interface VectorCase {
   readonly expected: Readonly<Record<'k8s_1_27' | 'k8s_1_30_to_1_32' | 'k8s_1_33_plus', VectorBand>>;
 }
 
-const vectors: { cases: VectorCase[] } = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'vectors', 'lifecycle.json'), 'utf8'),
-);
+const vectors: { cases: VectorCase[] } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'vectors', 'lifecycle.json'), 'utf8'));
 
 /** Every target version of each band of the vectors. */
 const BANDS = {
@@ -88,7 +86,10 @@ describe('validateLifecycle', () => {
   });
 
   test('an underscore in a header name is rejected', () => {
-    const errs = validateLifecycle({ postStart: { httpGet: { port: 80, httpHeaders: [{ name: 'X_Token', value: 'v' }] } } }, { version: KubernetesVersion.V1_27 });
+    const errs = validateLifecycle(
+      { postStart: { httpGet: { port: 80, httpHeaders: [{ name: 'X_Token', value: 'v' }] } } },
+      { version: KubernetesVersion.V1_27 },
+    );
     expect(errs.map((e) => e.field)).toEqual(['spec.containers[0].lifecycle.postStart.httpGet.httpHeaders']);
   });
 
@@ -107,17 +108,28 @@ describe('validateLifecycle', () => {
     });
 
     test('1.29+ accepts hooks on sidecars and validates them', () => {
-      expect(validateLifecycle(lifecycle, { version: KubernetesVersion.V1_29, containerKind: 'initContainers', restartPolicy: 'Always' })).toEqual([]);
+      expect(validateLifecycle(lifecycle, { version: KubernetesVersion.V1_29, containerKind: 'initContainers', restartPolicy: 'Always' })).toEqual(
+        [],
+      );
       const errs = validateLifecycle(
         { preStop: { exec: { command: [] } } },
-        { version: KubernetesVersion.V1_30, containerKind: 'initContainers', restartPolicy: 'Always', containerPath: 'spec.template.spec.initContainers[2]' },
+        {
+          version: KubernetesVersion.V1_30,
+          containerKind: 'initContainers',
+          restartPolicy: 'Always',
+          containerPath: 'spec.template.spec.initContainers[2]',
+        },
       );
-      expect(errs).toEqual([{ type: FieldErrorType.REQUIRED, field: 'spec.template.spec.initContainers[2].lifecycle.preStop.exec.command', detail: '' }]);
+      expect(errs).toEqual([
+        { type: FieldErrorType.REQUIRED, field: 'spec.template.spec.initContainers[2].lifecycle.preStop.exec.command', detail: '' },
+      ]);
     });
 
     test('1.29+ refuses hooks on plain init containers', () => {
       const errs = validateLifecycle(lifecycle, { version: KubernetesVersion.V1_34, containerKind: 'initContainers' });
-      expect(errs.map((e) => [e.type, e.detail])).toEqual([[FieldErrorType.FORBIDDEN, 'may not be set for init containers without restartPolicy=Always']]);
+      expect(errs.map((e) => [e.type, e.detail])).toEqual([
+        [FieldErrorType.FORBIDDEN, 'may not be set for init containers without restartPolicy=Always'],
+      ]);
     });
   });
 });

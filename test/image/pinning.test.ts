@@ -3,8 +3,7 @@ import { PinnedBy, PinningProblemKind, assessPinning } from '../../src/image/pin
 import { ImageReference } from '../../src/image/reference';
 
 const HEX64 = 'dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c';
-const kinds = (image: string, requireDigest = false) =>
-  assessPinning(ImageReference.parse(image), { requireDigest }).problems.map((p) => p.kind);
+const kinds = (image: string, requireDigest = false) => assessPinning(ImageReference.parse(image), { requireDigest }).problems.map((p) => p.kind);
 
 describe('assessPinning', () => {
   test.each([

@@ -213,8 +213,36 @@ function oracle(s: string, grammar: ReferenceGrammar): { domain: string; path: s
 }
 
 const TOKENS = [
-  'a', 'b', 'z', '0', '9', 'A', 'Q', ':', '/', '@', '.', '_', '__', '-', '--', '[', ']', '::1', ' ', 'é',
-  'localhost', 'docker.io', 'index.docker.io', 'example.com', '5000', 'latest', 'library', `sha256:${HEX64}`, 'sha512:', HEX64,
+  'a',
+  'b',
+  'z',
+  '0',
+  '9',
+  'A',
+  'Q',
+  ':',
+  '/',
+  '@',
+  '.',
+  '_',
+  '__',
+  '-',
+  '--',
+  '[',
+  ']',
+  '::1',
+  ' ',
+  'é',
+  'localhost',
+  'docker.io',
+  'index.docker.io',
+  'example.com',
+  '5000',
+  'latest',
+  'library',
+  `sha256:${HEX64}`,
+  'sha512:',
+  HEX64,
 ];
 const tokenString = fc.array(fc.constantFrom(...TOKENS), { maxLength: 9 }).map((t) => t.join(''));
 
@@ -225,7 +253,10 @@ const pathComponent = fc
 const hostLabel = fc
   .tuple(fc.constantFrom(...'abcxyzABC019'), fc.string({ unit: fc.constantFrom(...'abcXYZ09-'), maxLength: 5 }), fc.constantFrom(...'az09Z'))
   .map(([a, mid, z]) => a + mid + z);
-const port = fc.option(fc.integer({ min: 1, max: 65535 }).map((p) => `:${p}`), { nil: undefined });
+const port = fc.option(
+  fc.integer({ min: 1, max: 65535 }).map((p) => `:${p}`),
+  { nil: undefined },
+);
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
 
 interface Built {
@@ -243,7 +274,9 @@ const domainArb = fc.oneof(
   fc.tuple(fc.array(hostLabel, { minLength: 2, maxLength: 3 }), port).map(([l, p]) => ({ text: l.join('.') + (p ?? ''), modernOnly: false })),
   fc.tuple(hostLabel, fc.integer({ min: 1, max: 65535 })).map(([h, p]) => ({ text: `${h}:${p}`, modernOnly: false })),
   port.map((p) => ({ text: `localhost${p ?? ''}`, modernOnly: false })),
-  fc.tuple(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), port).map(([o, p]) => ({ text: o.join('.') + (p ?? ''), modernOnly: false })),
+  fc
+    .tuple(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), port)
+    .map(([o, p]) => ({ text: o.join('.') + (p ?? ''), modernOnly: false })),
   fc.tuple(fc.constantFrom('[::1]', '[fd00::1]', '[2001:DB8::2]'), port).map(([h, p]) => ({ text: h + (p ?? ''), modernOnly: true })),
   fc.constantFrom('REGISTRY', 'Reg').map((h) => ({ text: h, modernOnly: true })),
   fc.constantFrom('docker.io', 'index.docker.io').map((h) => ({ text: h, modernOnly: false })),
@@ -258,7 +291,11 @@ const builtArb: fc.Arbitrary<Built> = fc
       { nil: undefined },
     ),
     fc.option(
-      fc.oneof(hex(64).map((h) => `sha256:${h}`), hex(96).map((h) => `sha384:${h}`), hex(128).map((h) => `sha512:${h}`)),
+      fc.oneof(
+        hex(64).map((h) => `sha256:${h}`),
+        hex(96).map((h) => `sha384:${h}`),
+        hex(128).map((h) => `sha512:${h}`),
+      ),
       { nil: undefined },
     ),
   )
@@ -289,43 +326,64 @@ describe('properties', () => {
 
   test('parse() agrees with a direct port of the upstream regular expressions', () => {
     fc.assert(
-      fc.property(fc.oneof(tokenString, builtArb.map((b) => b.text)), fc.constantFrom(...GRAMMARS), (s, grammar) => {
-        const want = oracle(s, grammar);
-        const got = ImageReference.tryParse(s, { grammar });
-        expect(got === undefined ? undefined : { domain: got.domain, path: got.path, tag: got.tag, digest: got.digest }).toEqual(want);
-      }),
+      fc.property(
+        fc.oneof(
+          tokenString,
+          builtArb.map((b) => b.text),
+        ),
+        fc.constantFrom(...GRAMMARS),
+        (s, grammar) => {
+          const want = oracle(s, grammar);
+          const got = ImageReference.tryParse(s, { grammar });
+          expect(got === undefined ? undefined : { domain: got.domain, path: got.path, tag: got.tag, digest: got.digest }).toEqual(want);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
   test('parse(r.toString()) round-trips', () => {
     fc.assert(
-      fc.property(fc.oneof(tokenString, builtArb.map((b) => b.text)), fc.constantFrom(...GRAMMARS), (s, grammar) => {
-        const r = ImageReference.tryParse(s, { grammar });
-        if (r === undefined) return;
-        const again = ImageReference.parse(r.toString(), { grammar });
-        expect([again.domain, again.path, again.tag, again.digest]).toEqual([r.domain, r.path, r.tag, r.digest]);
-        expect(again.toString()).toBe(r.toString());
-      }),
+      fc.property(
+        fc.oneof(
+          tokenString,
+          builtArb.map((b) => b.text),
+        ),
+        fc.constantFrom(...GRAMMARS),
+        (s, grammar) => {
+          const r = ImageReference.tryParse(s, { grammar });
+          if (r === undefined) return;
+          const again = ImageReference.parse(r.toString(), { grammar });
+          expect([again.domain, again.path, again.tag, again.digest]).toEqual([r.domain, r.path, r.tag, r.digest]);
+          expect(again.toString()).toBe(r.toString());
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
   test('parse(r.familiar) round-trips unless the familiar name starts with something that looks like a registry', () => {
     fc.assert(
-      fc.property(fc.oneof(tokenString, builtArb.map((b) => b.text)), fc.constantFrom(...GRAMMARS), (s, grammar) => {
-        const r = ImageReference.tryParse(s, { grammar });
-        if (r === undefined) return;
-        const again = ImageReference.tryParse(r.familiar, { grammar });
-        const first = r.familiarName.split('/')[0];
-        const ambiguous = r.domain === 'docker.io' && r.familiarName.includes('/') && (/[.:]/.test(first) || first === 'localhost');
-        if (ambiguous) {
-          // upstream's FamiliarString has the same ambiguity: docker.io/a.b/c prints as a.b/c, a reference to registry a.b
-          expect(again?.domain).not.toBe('docker.io');
-        } else {
-          expect(again?.toString()).toBe(r.toString());
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          tokenString,
+          builtArb.map((b) => b.text),
+        ),
+        fc.constantFrom(...GRAMMARS),
+        (s, grammar) => {
+          const r = ImageReference.tryParse(s, { grammar });
+          if (r === undefined) return;
+          const again = ImageReference.tryParse(r.familiar, { grammar });
+          const first = r.familiarName.split('/')[0];
+          const ambiguous = r.domain === 'docker.io' && r.familiarName.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+          if (ambiguous) {
+            // upstream's FamiliarString has the same ambiguity: docker.io/a.b/c prints as a.b/c, a reference to registry a.b
+            expect(again?.domain).not.toBe('docker.io');
+          } else {
+            expect(again?.toString()).toBe(r.toString());
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });

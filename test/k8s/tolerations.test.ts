@@ -17,10 +17,18 @@ const named = (names: string[]): TolerationJson[] => names.map((n) => T[n]);
 
 describe('mergeTolerations', () => {
   test.each([
-    ['disjoint', ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10'], ['foo-prefnosched', 'foo-baz-nosched'],
-      ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10', 'foo-prefnosched', 'foo-baz-nosched']],
-    ['duplicate', ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10'], ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10'],
-      ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10']],
+    [
+      'disjoint',
+      ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10'],
+      ['foo-prefnosched', 'foo-baz-nosched'],
+      ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10', 'foo-prefnosched', 'foo-baz-nosched'],
+    ],
+    [
+      'duplicate',
+      ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10'],
+      ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10'],
+      ['foo-bar-nosched', 'faz-baz-nosched', 'foo-noexec-10'],
+    ],
     ['merge redundant', ['foo-bar-nosched', 'foo-baz-nosched'], ['foo-nosched', 'faz-baz-nosched'], ['foo-nosched', 'faz-baz-nosched']],
     ['merge all', ['foo-bar-nosched', 'foo-baz-nosched', 'foo-noexec-10'], ['all'], ['all']],
     ['merge into all', ['all'], ['foo-bar-nosched', 'foo-baz-nosched', 'foo-noexec-10'], ['all']],
@@ -52,15 +60,37 @@ describe('mergeTolerations', () => {
 
 describe('validateTolerations', () => {
   test('accepts the usual tolerations', () => {
-    expect(validateTolerations([T['foo-nosched'], T['foo-bar-nosched'], T.all, { key: 'example.com/x', value: 'y' }], 'spec.tolerations')).toEqual([]);
+    expect(validateTolerations([T['foo-nosched'], T['foo-bar-nosched'], T.all, { key: 'example.com/x', value: 'y' }], 'spec.tolerations')).toEqual(
+      [],
+    );
   });
 
   test.each<[string, TolerationJson, string, string]>([
-    ['an empty key needs Exists', { key: '', operator: 'Equal', value: 'x' }, 'spec.tolerations[0].operator', 'operator must be Exists when `key` is empty'],
-    ['Exists forbids a value', { key: 'k', operator: 'Exists', value: 'v' }, 'spec.tolerations[0].operator', "value must be empty when `operator` is 'Exists'"],
-    ['tolerationSeconds needs NoExecute', { key: 'k', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 }, 'spec.tolerations[0].effect', "effect must be 'NoExecute'"],
+    [
+      'an empty key needs Exists',
+      { key: '', operator: 'Equal', value: 'x' },
+      'spec.tolerations[0].operator',
+      'operator must be Exists when `key` is empty',
+    ],
+    [
+      'Exists forbids a value',
+      { key: 'k', operator: 'Exists', value: 'v' },
+      'spec.tolerations[0].operator',
+      "value must be empty when `operator` is 'Exists'",
+    ],
+    [
+      'tolerationSeconds needs NoExecute',
+      { key: 'k', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 },
+      'spec.tolerations[0].effect',
+      "effect must be 'NoExecute'",
+    ],
     ['operators are Exists or Equal', { key: 'k', operator: 'In' }, 'spec.tolerations[0].operator', 'supported values: "Equal", "Exists"'],
-    ['effects are the three taint effects', { key: 'k', operator: 'Exists', effect: 'NoExec' }, 'spec.tolerations[0].effect', 'supported values: "NoSchedule"'],
+    [
+      'effects are the three taint effects',
+      { key: 'k', operator: 'Exists', effect: 'NoExec' },
+      'spec.tolerations[0].effect',
+      'supported values: "NoSchedule"',
+    ],
     ['keys are qualified names', { key: 'not a key', operator: 'Exists' }, 'spec.tolerations[0].key', 'name part must consist of'],
     ['Equal values are label values', { key: 'k', value: 'a b' }, 'spec.tolerations[0].operator', 'a valid label must be'],
   ])('%s', (_name, t, field, detail) => {
@@ -72,6 +102,8 @@ describe('validateTolerations', () => {
   test('reports duplicates only when uniqueness is asked for (RuntimeClass scheduling)', () => {
     const dup = [{ ...T['foo-noexec-10'] }, { ...T['foo-noexec-10'], tolerationSeconds: 20 }];
     expect(validateTolerations(dup, 'scheduling.tolerations')).toEqual([]);
-    expect(validateTolerations(dup, 'scheduling.tolerations', true).map((e) => [e.type, e.field])).toEqual([['FieldValueDuplicate', 'scheduling.tolerations[1]']]);
+    expect(validateTolerations(dup, 'scheduling.tolerations', true).map((e) => [e.type, e.field])).toEqual([
+      ['FieldValueDuplicate', 'scheduling.tolerations[1]'],
+    ]);
   });
 });

@@ -8,8 +8,10 @@ import type { Rule } from '../../src/rules/types';
 import { Severity } from '../../src/rules/types';
 
 // the real class, loaded by path (cdk8s-cli's `exports` map only exposes `./plugins`, which is the same class)
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ValidationContext: RealValidationContext } = require(path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'lib', 'plugins', 'validation'));
+
+const { ValidationContext: RealValidationContext } = require(
+  path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'lib', 'plugins', 'validation'),
+);
 
 /** Compile-time check: the cdk8s CLI's context is what the plugin accepts. */
 const fits = (ctx: ValidationContext): PluginValidationContext => ctx;
@@ -23,8 +25,10 @@ const IMAGE_RULE: Rule = {
   check: (s) =>
     (s.podSpec.containers ?? []).flatMap((c, i) => {
       const field = `${s.podSpecPath}.containers[${i}].image`;
-      if (c.image?.endsWith(':latest')) return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
-      if (c.image !== undefined && !c.image.includes(':')) return [{ message: `container ${JSON.stringify(c.name)}: no tag`, field, container: c.name, severity: Severity.WARNING }];
+      if (c.image?.endsWith(':latest'))
+        return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
+      if (c.image !== undefined && !c.image.includes(':'))
+        return [{ message: `container ${JSON.stringify(c.name)}: no tag`, field, container: c.name, severity: Severity.WARNING }];
       return [];
     }),
 };
@@ -54,7 +58,7 @@ describe('SafePodsValidation', () => {
     const ctx = context([file], { 'prod-web-c8d2d375': { path: 'prod/web' }, 'prod-ok-c8aaaaaa': { path: 'prod/ok' } });
     await new SafePodsValidation({}, [IMAGE_RULE]).validate(fits(ctx));
     const report = ctx.report.toJson();
-    expect(report.summary).toMatchObject({ status: 'failure', metadata: { 'Errors': '1', 'Warnings': '0', 'Kubernetes version': '1.27' } });
+    expect(report.summary).toMatchObject({ status: 'failure', metadata: { Errors: '1', Warnings: '0', 'Kubernetes version': '1.27' } });
     expect(report.violations).toEqual([
       {
         ruleName: 'test-image',
@@ -90,7 +94,10 @@ describe('SafePodsValidation', () => {
     const rcRule: Rule = {
       ...IMAGE_RULE,
       id: 'test-rc',
-      check: (s, ctx) => (s.podSpec.runtimeClassName && !ctx.runtimeClasses?.has(s.podSpec.runtimeClassName) ? [{ message: 'unknown', field: 'spec.runtimeClassName' }] : []),
+      check: (s, ctx) =>
+        s.podSpec.runtimeClassName && !ctx.runtimeClasses?.has(s.podSpec.runtimeClassName)
+          ? [{ message: 'unknown', field: 'spec.runtimeClassName' }]
+          : [],
     };
     fs.writeFileSync(path.join(dir, 'rc.yaml'), 'apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {name: kata}\nhandler: kata\n');
     fs.writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {runtimeClassName: kata, containers: []}\n');

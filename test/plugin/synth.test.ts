@@ -77,9 +77,12 @@ function synth(dir: string): { status: number | null; out: string; ms: number } 
 let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safe-pods-synth-'));
-  fs.writeFileSync(path.join(dir, 'test-shim.js'), shimJs(`exports.TestValidation = class extends plugin.SafePodsValidation {
+  fs.writeFileSync(
+    path.join(dir, 'test-shim.js'),
+    shimJs(`exports.TestValidation = class extends plugin.SafePodsValidation {
   constructor(props) { super(props, [${TEST_RULE_JS}]); }
-};`));
+};`),
+  );
   fs.writeFileSync(path.join(dir, 'plugin-shim.js'), shimJs('module.exports = plugin;'));
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -95,7 +98,9 @@ describe('cdk8s synth with the validation plugin', () => {
     expect(r.out).toMatch(/Construct Path: prod\/web\n/);
     // a cdk8s-plus Deployment is recorded by its L1 child
     expect(r.out).toMatch(/Construct Path: prod\/api\/Resource\n/);
-    expect(r.out).toMatch(/> spec\.containers\[0\]\.image \(line \d+\): Pod "prod-web-c8[0-9a-f]+": container "main": image "nginx:latest" uses the tag "latest"/);
+    expect(r.out).toMatch(
+      /> spec\.containers\[0\]\.image \(line \d+\): Pod "prod-web-c8[0-9a-f]+": container "main": image "nginx:latest" uses the tag "latest"/,
+    );
     expect(r.out).toMatch(/> spec\.template\.spec\.containers\[0\]\.image \(line \d+\): Deployment "prod-api-c8[0-9a-f]+": container "api"/);
     expect(r.out).toMatch(/Kubernetes version +│ 1\.30/);
     expect(r.ms).toBeLessThan(20_000);

@@ -8,8 +8,14 @@ describe('splitFieldPath', () => {
   test.each([
     ['spec', ['spec']],
     ['spec.containers[0].image', ['spec', 'containers', 0, 'image']],
-    ['spec.jobTemplate.spec.template.spec.initContainers[12].env[3].value', ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'initContainers', 12, 'env', 3, 'value']],
-    ['metadata.annotations["safe-pods.cdk8s.io/suppress.image-unpinned.main"]', ['metadata', 'annotations', 'safe-pods.cdk8s.io/suppress.image-unpinned.main']],
+    [
+      'spec.jobTemplate.spec.template.spec.initContainers[12].env[3].value',
+      ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'initContainers', 12, 'env', 3, 'value'],
+    ],
+    [
+      'metadata.annotations["safe-pods.cdk8s.io/suppress.image-unpinned.main"]',
+      ['metadata', 'annotations', 'safe-pods.cdk8s.io/suppress.image-unpinned.main'],
+    ],
     ['a["x\\"y"].b', ['a', 'x"y', 'b']],
   ])('splits %p', (field, keys) => {
     expect(splitFieldPath(field)).toEqual(keys);

@@ -74,7 +74,10 @@ describe('env-service-link-prefix', () => {
   });
 
   test('an envFrom prefix "KAFKA_" counts as the app\'s own settings', () => {
-    const findings = judge(pod({ containers: [container({ envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'KAFKA_' }] })] }), ctx({ services: [kafka] }));
+    const findings = judge(
+      pod({ containers: [container({ envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'KAFKA_' }] })] }),
+      ctx({ services: [kafka] }),
+    );
     expect(ofRule(findings, 'env-service-link-prefix').map((f) => f.field)).toEqual(['spec.containers[0].envFrom[0].prefix']);
   });
 
@@ -103,13 +106,16 @@ describe('env-service-link-prefix', () => {
     expect(judge(pod({ containers: [container({ env: [{ name: 'KAFKA_BROKERS', value: 'x' }] })] }))).toEqual([]);
   });
 
-  test('absent enableServiceLinks means links on, and a Service without namespace is in the pod\'s namespace', () => {
+  test("absent enableServiceLinks means links on, and a Service without namespace is in the pod's namespace", () => {
     const findings = judge(pod({ containers: [container({ env: [{ name: 'KAFKA_BROKERS', value: 'x' }] })] }, 'prod'), ctx({ services: [kafka] }));
     expect(ofRule(findings, 'env-service-link-prefix')[0].message).toMatch(/set enableServiceLinks: false explicitly \(absent means true\)/);
   });
 
   test('reports a Service once per container however many of its prefixed variables the container has', () => {
-    const env = [{ name: 'KAFKA_A', value: '1' }, { name: 'KAFKA_B', value: '2' }];
+    const env = [
+      { name: 'KAFKA_A', value: '1' },
+      { name: 'KAFKA_B', value: '2' },
+    ];
     expect(ofRule(judge(pod({ containers: [container({ env })] }), ctx({ services: [kafka] })), 'env-service-link-prefix')).toHaveLength(1);
   });
 });
@@ -129,19 +135,29 @@ describe('env-service-link-collision', () => {
 
   test('default/kubernetes is never reported, even for pods in "default" (its variables come with links off too)', () => {
     const master: ServiceFacts = { name: 'kubernetes', namespace: 'default', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443 }] };
-    const env = [{ name: 'KUBERNETES_NAMESPACE', value: 'x' }, { name: 'KUBERNETES_SERVICE_HOST', value: 'proxy' }];
+    const env = [
+      { name: 'KUBERNETES_NAMESPACE', value: 'x' },
+      { name: 'KUBERNETES_SERVICE_HOST', value: 'proxy' },
+    ];
     expect(judge(pod({ containers: [container({ env })] }, 'default'), ctx({ services: [master] }))).toEqual([]);
   });
 
   test('the default/kubernetes master variables are not reported for pods outside "default"', () => {
-    const findings = judge(pod({ containers: [container({ env: [{ name: 'KUBERNETES_SERVICE_HOST', value: 'proxy' }] })] }, 'prod'), ctx({ services: [] }));
+    const findings = judge(
+      pod({ containers: [container({ env: [{ name: 'KUBERNETES_SERVICE_HOST', value: 'proxy' }] })] }, 'prod'),
+      ctx({ services: [] }),
+    );
     expect(findings).toEqual([]);
   });
 });
 
 describe('env-service-links-too-large', () => {
   const many = (n: number): ServiceFacts[] =>
-    Array.from({ length: n }, (_, i) => ({ name: `service-number-${i}`, clusterIP: `10.1.${i >> 8}.${i & 255}`, ports: [{ name: 'http', port: 8080 }] }));
+    Array.from({ length: n }, (_, i) => ({
+      name: `service-number-${i}`,
+      clusterIP: `10.1.${i >> 8}.${i & 255}`,
+      ports: [{ name: 'http', port: 8080 }],
+    }));
 
   test('warns with the size when the namespace injects more than DEFAULTS.serviceEnvWarnBytes', () => {
     const [f] = ofRule(judge(pod({ containers: [container({})] }, 'prod'), ctx({ services: many(200) })), 'env-service-links-too-large');
@@ -161,7 +177,19 @@ describe('env-service-links-too-large', () => {
     const services = many(500);
     const c = ctx({ services });
     const pods = Array.from({ length: 5000 }, (_, i) =>
-      pod({ containers: [container({ env: [{ name: `APP_${i}`, value: '$(SERVICE_NUMBER_1_SERVICE_HOST)' }, { name: 'SERVICE_NUMBER_7_X', value: 'y' }] })] }, 'prod'),
+      pod(
+        {
+          containers: [
+            container({
+              env: [
+                { name: `APP_${i}`, value: '$(SERVICE_NUMBER_1_SERVICE_HOST)' },
+                { name: 'SERVICE_NUMBER_7_X', value: 'y' },
+              ],
+            }),
+          ],
+        },
+        'prod',
+      ),
     );
     const start = Date.now();
     let errors = 0;
@@ -173,7 +201,18 @@ describe('env-service-links-too-large', () => {
 
 describe('env-unresolved-reference', () => {
   test('a reference to a later env entry is reported with where it is defined', () => {
-    const findings = judge(pod({ containers: [container({ env: [{ name: 'A', value: '$(B)' }, { name: 'B', value: 'b' }] })] }));
+    const findings = judge(
+      pod({
+        containers: [
+          container({
+            env: [
+              { name: 'A', value: '$(B)' },
+              { name: 'B', value: 'b' },
+            ],
+          }),
+        ],
+      }),
+    );
     const [f] = ofRule(findings, 'env-unresolved-reference');
     expect(f.field).toBe('spec.containers[0].env[0].value');
     expect(f.message).toContain('"$(B)", which is defined only later, at env[1]');
@@ -265,7 +304,9 @@ describe('env-duplicate-name', () => {
 
 describe('env-value-from-conflict', () => {
   test('value together with valueFrom is an error', () => {
-    const findings = judge(pod({ containers: [container({ env: [{ name: 'A', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] })] }));
+    const findings = judge(
+      pod({ containers: [container({ env: [{ name: 'A', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] })] }),
+    );
     const [f] = ofRule(findings, 'env-value-from-conflict');
     expect(f.field).toBe('spec.containers[0].env[0].valueFrom');
     expect(f.message).toMatch(/valueFrom may not be specified when value is not empty/);
@@ -301,7 +342,9 @@ describe('env-field-ref-unsupported', () => {
     expect(ofRule(judge(withPath("metadata.labels['-bad']")), 'env-field-ref-unsupported')).toHaveLength(1);
     expect(ofRule(judge(withPath("metadata.annotations['Example.COM/Owner']")), 'env-field-ref-unsupported')).toHaveLength(0);
     expect(ofRule(judge(withPath('metadata.name', 'v2')), 'env-field-ref-unsupported')[0].message).toMatch(/only "v1"/);
-    const res = pod({ containers: [container({ env: [{ name: 'C', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1Mi' } } }] })] });
+    const res = pod({
+      containers: [container({ env: [{ name: 'C', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1Mi' } } }] })],
+    });
     expect(ofRule(judge(res), 'env-field-ref-unsupported')[0].message).toMatch(/divisor "1Mi" is not supported for limits\.cpu/);
   });
 });

@@ -139,7 +139,9 @@ describe('image-not-pinned', () => {
 
   test('fires for an untagged image and explains registry:port', () => {
     const [f] = IMAGE_NOT_PINNED_RULE.check(pod([main('registry:5000/app')]), CTX);
-    expect(f.message).toMatch(/^container "main": image "registry:5000\/app" has no tag \("registry:5000" is the registry host and port, not a tag\)/);
+    expect(f.message).toMatch(
+      /^container "main": image "registry:5000\/app" has no tag \("registry:5000" is the registry host and port, not a tag\)/,
+    );
   });
 
   test('fires for init and ephemeral containers with their own field path', () => {

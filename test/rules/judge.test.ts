@@ -38,9 +38,7 @@ describe('judgeSubject', () => {
 
   test('a container suppression silences the rule for that container only', () => {
     expect(judgeSubject(subject({ [`${SUPPRESS_ANNOTATION_PREFIX}no-bad.bad`]: 'reason' }), ctx, [NO_BAD])).toEqual([]);
-    expect(judgeSubject(subject({ [`${SUPPRESS_ANNOTATION_PREFIX}no-bad.ok`]: 'reason' }), ctx, [NO_BAD]).map((f) => f.rule)).toEqual([
-      'no-bad',
-    ]);
+    expect(judgeSubject(subject({ [`${SUPPRESS_ANNOTATION_PREFIX}no-bad.ok`]: 'reason' }), ctx, [NO_BAD]).map((f) => f.rule)).toEqual(['no-bad']);
   });
 
   test('a suppression without a reason is itself an error and suppresses nothing', () => {

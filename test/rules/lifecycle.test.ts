@@ -40,7 +40,10 @@ describe('LIFECYCLE_RULES', () => {
 
   test('pass a pod without hooks and a pod with bounded hooks', () => {
     expect(judge(subject({ containers: [{ name: 'main', image: 'nginx:1.27.3' }] }))).toEqual([]);
-    const bounded = main({ postStart: { exec: { command: ['timeout', '-s', 'KILL', '5', '/warm'] } }, preStop: { exec: { command: ['sleep', '5'] } } });
+    const bounded = main({
+      postStart: { exec: { command: ['timeout', '-s', 'KILL', '5', '/warm'] } },
+      preStop: { exec: { command: ['sleep', '5'] } },
+    });
     expect(judge(subject({ containers: [bounded] }))).toEqual([]);
   });
 
@@ -63,7 +66,9 @@ describe('LIFECYCLE_RULES', () => {
 
   describe('lifecycle-not-allowed', () => {
     test('refuses hooks on a plain init container', () => {
-      const f = judge(subject({ containers: [main(undefined)], initContainers: [{ name: 'setup', lifecycle: { postStart: { exec: { command: ['true'] } } } }] }));
+      const f = judge(
+        subject({ containers: [main(undefined)], initContainers: [{ name: 'setup', lifecycle: { postStart: { exec: { command: ['true'] } } } }] }),
+      );
       expect(ids(f)).toEqual(['lifecycle-not-allowed']);
       expect(f[0]).toMatchObject({ field: 'spec.template.spec.initContainers[0].lifecycle', container: 'setup', severity: Severity.ERROR });
       expect(f[0].message).toMatch(/^init container "setup": lifecycle is set, but the API server refuses hooks on init containers/);
@@ -79,7 +84,9 @@ describe('LIFECYCLE_RULES', () => {
     });
 
     test('refuses hooks on an ephemeral container', () => {
-      const f = judge(subject({ containers: [main(undefined)], ephemeralContainers: [{ name: 'debug', lifecycle: { preStop: { exec: { command: ['true'] } } } }] }));
+      const f = judge(
+        subject({ containers: [main(undefined)], ephemeralContainers: [{ name: 'debug', lifecycle: { preStop: { exec: { command: ['true'] } } } }] }),
+      );
       expect(ids(f)).toEqual(['lifecycle-not-allowed']);
       expect(f[0].message).toBe('ephemeral container "debug": lifecycle cannot be set on an ephemeral container; remove lifecycle');
     });
@@ -114,13 +121,16 @@ describe('LIFECYCLE_RULES', () => {
   });
 
   describe('lifecycle-sleep-unsupported', () => {
-    test.each([KubernetesVersion.V1_27, KubernetesVersion.V1_29])('refuses the native sleep on %s with one finding that offers an exec sleep', (v) => {
-      const f = judge(subject({ containers: [main({ preStop: { sleep: { seconds: 5 } } })] }), v);
-      expect(ids(f)).toEqual(['lifecycle-sleep-unsupported']);
-      expect(f[0].field).toBe('spec.template.spec.containers[0].lifecycle.preStop.sleep');
-      expect(f[0].message).toMatch(/^container "main": preStop uses the native sleep action \{"seconds":5\}, which Kubernetes 1\.2\d does not run/);
-      expect(f[0].message).toMatch(/exec \["sleep","5"\].*not distroless\) or target Kubernetes 1\.30 or newer$/);
-    });
+    test.each([KubernetesVersion.V1_27, KubernetesVersion.V1_29])(
+      'refuses the native sleep on %s with one finding that offers an exec sleep',
+      (v) => {
+        const f = judge(subject({ containers: [main({ preStop: { sleep: { seconds: 5 } } })] }), v);
+        expect(ids(f)).toEqual(['lifecycle-sleep-unsupported']);
+        expect(f[0].field).toBe('spec.template.spec.containers[0].lifecycle.preStop.sleep');
+        expect(f[0].message).toMatch(/^container "main": preStop uses the native sleep action \{"seconds":5\}, which Kubernetes 1\.2\d does not run/);
+        expect(f[0].message).toMatch(/exec \["sleep","5"\].*not distroless\) or target Kubernetes 1\.30 or newer$/);
+      },
+    );
 
     test('accepts the native sleep on 1.30', () => {
       expect(judge(subject({ containers: [main({ preStop: { sleep: { seconds: 5 } } })] }), KubernetesVersion.V1_30)).toEqual([]);
@@ -184,7 +194,11 @@ describe('LIFECYCLE_RULES', () => {
     });
 
     test('accepts a declared budget as the bound', () => {
-      expect(judge(subject({ containers: [main({ postStart: { exec: { command: ['/warm'] } } })] }, { [HOOK_BUDGETS_ANNOTATION]: '{"main":{"postStart":5}}' }))).toEqual([]);
+      expect(
+        judge(
+          subject({ containers: [main({ postStart: { exec: { command: ['/warm'] } } })] }, { [HOOK_BUDGETS_ANNOTATION]: '{"main":{"postStart":5}}' }),
+        ),
+      ).toEqual([]);
     });
   });
 
@@ -199,13 +213,18 @@ describe('LIFECYCLE_RULES', () => {
     expect(judge(subject(spec, { [HOOK_BUDGETS_ANNOTATION]: 'nope' })).map((f) => [f.rule, f.field])).toEqual([
       ['lifecycle-budget-annotation-invalid', 'metadata.annotations["safe-pods.cdk8s.io/hook-budgets"]'],
     ]);
-    expect(judge(subject(spec, { [HOOK_BUDGETS_ANNOTATION]: '{"mian":{"preStop":5}}' }))[0].message).toMatch(/container "mian", which the pod does not have/);
+    expect(judge(subject(spec, { [HOOK_BUDGETS_ANNOTATION]: '{"mian":{"preStop":5}}' }))[0].message).toMatch(
+      /container "mian", which the pod does not have/,
+    );
   });
 
   test('a suppression with a reason silences a lifecycle finding for one container', () => {
-    const s = subject({ containers: [main({ postStart: { exec: { command: ['/warm'] } } })] }, {
-      'safe-pods.cdk8s.io/suppress.lifecycle-exec-unbounded.main': 'the warm-up binary exits on its own after 3 s',
-    });
+    const s = subject(
+      { containers: [main({ postStart: { exec: { command: ['/warm'] } } })] },
+      {
+        'safe-pods.cdk8s.io/suppress.lifecycle-exec-unbounded.main': 'the warm-up binary exits on its own after 3 s',
+      },
+    );
     expect(judge(s)).toEqual([]);
   });
 
@@ -218,16 +237,22 @@ describe('LIFECYCLE_RULES', () => {
       budget.map((b) => LifecycleHook.httpGet('/hook', { port: 'http', budgetSeconds: b })),
     );
     fc.assert(
-      fc.property(version, fc.option(hook, { nil: undefined }), fc.option(hook, { nil: undefined }), fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }), (v, postStart, preStop, reserve) => {
-        const plan = planPodHooks([{ name: 'main', hooks: { postStart, preStop }, shutdownReserveSeconds: reserve }], { version: v });
-        expect(plan.gracePeriod.ok).toBe(true);
-        if (!plan.gracePeriod.ok) return;
-        const s = subject(
-          { terminationGracePeriodSeconds: plan.gracePeriod.seconds, containers: [main(plan.lifecycles.get('main'))] },
-          { ...plan.annotations },
-        );
-        expect(judgeSubject(s, ctx(v), LIFECYCLE_RULES)).toEqual([]);
-      }),
+      fc.property(
+        version,
+        fc.option(hook, { nil: undefined }),
+        fc.option(hook, { nil: undefined }),
+        fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+        (v, postStart, preStop, reserve) => {
+          const plan = planPodHooks([{ name: 'main', hooks: { postStart, preStop }, shutdownReserveSeconds: reserve }], { version: v });
+          expect(plan.gracePeriod.ok).toBe(true);
+          if (!plan.gracePeriod.ok) return;
+          const s = subject(
+            { terminationGracePeriodSeconds: plan.gracePeriod.seconds, containers: [main(plan.lifecycles.get('main'))] },
+            { ...plan.annotations },
+          );
+          expect(judgeSubject(s, ctx(v), LIFECYCLE_RULES)).toEqual([]);
+        },
+      ),
     );
   });
 });

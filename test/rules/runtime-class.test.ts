@@ -61,16 +61,30 @@ describe('RuntimeClass rules', () => {
     expect(f.rule).toBe('runtime-class-node-selector-conflict');
     expect(f.field).toBe('spec.template.spec.nodeSelector["katacontainers.io/kata-runtime"]');
     expect(f.message).toContain('the API server accepts the Deployment but rejects every Pod it creates');
-    expect(f.message).toContain("'conflict: runtimeClass.scheduling.nodeSelector[katacontainers.io/kata-runtime] = true; pod.spec.nodeSelector[katacontainers.io/kata-runtime] = false'");
+    expect(f.message).toContain(
+      "'conflict: runtimeClass.scheduling.nodeSelector[katacontainers.io/kata-runtime] = true; pod.spec.nodeSelector[katacontainers.io/kata-runtime] = false'",
+    );
   });
 
   test('the same node selector value is no conflict', () => {
-    expect(judge(pod({ runtimeClassName: 'kata-qemu', nodeSelector: { 'katacontainers.io/kata-runtime': 'true', zone: 'a' } }), ctx([kata]))).toEqual([]);
+    expect(judge(pod({ runtimeClassName: 'kata-qemu', nodeSelector: { 'katacontainers.io/kata-runtime': 'true', zone: 'a' } }), ctx([kata]))).toEqual(
+      [],
+    );
   });
 
   test.each<[string, PodSpecJson, RuntimeClassFacts[] | undefined, RegExp]>([
-    ['an overhead that differs from the class overhead', { runtimeClassName: 'kata-qemu', overhead: { cpu: '100m' } }, [kata], /differs from RuntimeClass "kata-qemu"/],
-    ['an overhead on a class without overhead', { runtimeClassName: 'gvisor', overhead: { cpu: '100m' } }, [gvisor], /RuntimeClass "gvisor" defines no overhead/],
+    [
+      'an overhead that differs from the class overhead',
+      { runtimeClassName: 'kata-qemu', overhead: { cpu: '100m' } },
+      [kata],
+      /differs from RuntimeClass "kata-qemu"/,
+    ],
+    [
+      'an overhead on a class without overhead',
+      { runtimeClassName: 'gvisor', overhead: { cpu: '100m' } },
+      [gvisor],
+      /RuntimeClass "gvisor" defines no overhead/,
+    ],
     ['an overhead without any class', { overhead: { cpu: '100m' } }, undefined, /set without a runtimeClassName/],
   ])('%s is rejected by admission and reported', (_name, spec, classes, message) => {
     const findings = judge(pod(spec), ctx(classes));

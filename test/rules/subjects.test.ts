@@ -38,7 +38,9 @@ const LATEST_RULE: Rule = {
   fix: 'pin it',
   check: (s) =>
     (s.podSpec.containers ?? []).flatMap((c, i) =>
-      c.image?.endsWith(':latest') ? [{ message: `container ${JSON.stringify(c.name)}: latest`, field: `${s.podSpecPath}.containers[${i}].image`, container: c.name }] : [],
+      c.image?.endsWith(':latest')
+        ? [{ message: `container ${JSON.stringify(c.name)}: latest`, field: `${s.podSpecPath}.containers[${i}].image`, container: c.name }]
+        : [],
     ),
 };
 
@@ -98,7 +100,7 @@ describe('subjectsOf', () => {
     expect(s.annotations).toEqual({ a: 'object', b: 'template', c: 'template' });
   });
 
-  test('merges a CronJob\'s three levels of annotations, innermost first', () => {
+  test("merges a CronJob's three levels of annotations, innermost first", () => {
     const [s] = subjectsOf({
       apiVersion: 'batch/v1',
       kind: 'CronJob',
@@ -176,7 +178,9 @@ describe('factsOf', () => {
   });
 
   test('records where a Service came from as its origin', () => {
-    const facts = factsOf([{ object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: {} }, source: { file: 'svc.yaml', line: 3 } }]);
+    const facts = factsOf([
+      { object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: {} }, source: { file: 'svc.yaml', line: 3 } },
+    ]);
     expect(facts.services[0].origin).toBe('svc.yaml:3');
   });
 });
@@ -229,7 +233,11 @@ describe('checkObjects', () => {
   test('uses the line of the field when the object can locate it, else the line of the object', () => {
     const findings = checkObjects(
       [
-        { object: pod('a', 'nginx:latest'), source: { file: 'a.yaml', document: 0, line: 1 }, lineOf: (f) => (f === 'spec.containers[0].image' ? 9 : undefined) },
+        {
+          object: pod('a', 'nginx:latest'),
+          source: { file: 'a.yaml', document: 0, line: 1 },
+          lineOf: (f) => (f === 'spec.containers[0].image' ? 9 : undefined),
+        },
         { object: pod('b', 'nginx:latest'), source: { file: 'a.yaml', document: 1, line: 12 } },
       ],
       {},
@@ -242,9 +250,19 @@ describe('checkObjects', () => {
   });
 
   test('reports a RuntimeClass that is neither among the objects nor named in the options', () => {
-    const uses = (rcName: string): JsonObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: rcName }, spec: { template: { spec: { runtimeClassName: rcName, containers: [] } } } });
+    const uses = (rcName: string): JsonObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: rcName },
+      spec: { template: { spec: { runtimeClassName: rcName, containers: [] } } },
+    });
     const findings = checkObjects(
-      [uses('kata'), uses('gvisor'), uses('missing'), { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'kata' }, handler: 'kata' }],
+      [
+        uses('kata'),
+        uses('gvisor'),
+        uses('missing'),
+        { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'kata' }, handler: 'kata' },
+      ],
       { runtimeClasses: ['gvisor'] },
       [RUNTIME_CLASS_RULE],
     );
@@ -255,7 +273,10 @@ describe('checkObjects', () => {
     const seen: JudgeContext[] = [];
     const spy: Rule = { ...LATEST_RULE, id: 'spy', check: (_s: PodSubject, ctx: JudgeContext) => (seen.push(ctx), []) };
     checkObjects(
-      [pod('a', 'x'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'prod' }, spec: { clusterIP: '10.0.0.1', ports: [{ port: 5432 }] } }],
+      [
+        pod('a', 'x'),
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'prod' }, spec: { clusterIP: '10.0.0.1', ports: [{ port: 5432 }] } },
+      ],
       { services: [{ name: 'kubernetes', namespace: 'default', clusterIP: '10.96.0.1', ports: [{ port: 443 }] }] },
       [spy],
     );

@@ -14,7 +14,11 @@ describe('admitPod', () => {
     const r = admitPod({ runtimeClassName: 'kata' }, undefined);
     expect(r).toEqual({
       admitted: false,
-      rejection: { kind: AdmissionRejectionKind.RUNTIME_CLASS_NOT_FOUND, message: 'pod rejected: RuntimeClass "kata" not found', field: 'runtimeClassName' },
+      rejection: {
+        kind: AdmissionRejectionKind.RUNTIME_CLASS_NOT_FOUND,
+        message: 'pod rejected: RuntimeClass "kata" not found',
+        field: 'runtimeClassName',
+      },
     });
   });
 

@@ -22,7 +22,7 @@ describe('resolveRuntimeClass', () => {
   test('lists the known classes for an unknown name and points to fromName', () => {
     expect(resolveRuntimeClass('firecracker', new Map(known.map((k) => [k.name, k]))).error).toBe(
       'runtimeClass "firecracker" names no known RuntimeClass (known: "gvisor", "kata-qemu"), so the API server would reject its Pods ' +
-        "('pod rejected: RuntimeClass \"firecracker\" not found'); define it (new RuntimeClass(...) in cdk8s, or a RuntimeClass manifest), " +
+        '(\'pod rejected: RuntimeClass "firecracker" not found\'); define it (new RuntimeClass(...) in cdk8s, or a RuntimeClass manifest), ' +
         'or declare a class the cluster provides (RuntimeClass.fromName("firecracker") in cdk8s, --runtime-class firecracker for the CLI)',
     );
   });

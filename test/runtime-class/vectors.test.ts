@@ -21,9 +21,21 @@ interface ExpectedError {
   readonly detail: string;
 }
 
-interface HandlerCase { readonly handler: string; readonly valid: boolean; readonly errors: ExpectedError[] }
-interface NameCase { readonly name: string; readonly valid: boolean; readonly errors: ExpectedError[] }
-interface PodNameCase { readonly runtimeClassName: string; readonly valid: boolean; readonly errors: ExpectedError[] }
+interface HandlerCase {
+  readonly handler: string;
+  readonly valid: boolean;
+  readonly errors: ExpectedError[];
+}
+interface NameCase {
+  readonly name: string;
+  readonly valid: boolean;
+  readonly errors: ExpectedError[];
+}
+interface PodNameCase {
+  readonly runtimeClassName: string;
+  readonly valid: boolean;
+  readonly errors: ExpectedError[];
+}
 interface ObjectCase {
   readonly id: string;
   readonly op: string;
@@ -117,15 +129,18 @@ describe('runtimeclass.json objects', () => {
 describe('runtimeclass.json admission', () => {
   const cases = vectors.admission;
 
-  test.each(cases.filter((c) => c.pod && c.admissionPluginEnabled !== false).map((c): [string, AdmissionCase] => [c.id, c]))('pod %s: admitPod matches the plugin', (_id, c) => {
-    const facts = c.runtimeClasses.map(runtimeClassFactsFromJson);
-    const spec = c.pod!.spec;
-    const rc = facts.find((f) => f.name === spec.runtimeClassName);
-    const result = admitPod(spec, rc);
-    expect(result.admitted).toBe(c.expected.admitted);
-    if (c.expected.podSpecAfter) expect(result.podSpec).toEqual(c.expected.podSpecAfter);
-    if (c.expected.message) expect(result.rejection?.message).toBe(c.expected.message);
-  });
+  test.each(cases.filter((c) => c.pod && c.admissionPluginEnabled !== false).map((c): [string, AdmissionCase] => [c.id, c]))(
+    'pod %s: admitPod matches the plugin',
+    (_id, c) => {
+      const facts = c.runtimeClasses.map(runtimeClassFactsFromJson);
+      const spec = c.pod!.spec;
+      const rc = facts.find((f) => f.name === spec.runtimeClassName);
+      const result = admitPod(spec, rc);
+      expect(result.admitted).toBe(c.expected.admitted);
+      if (c.expected.podSpecAfter) expect(result.podSpec).toEqual(c.expected.podSpecAfter);
+      if (c.expected.message) expect(result.rejection?.message).toBe(c.expected.message);
+    },
+  );
 
   test.each(cases.map((c): [string, AdmissionCase] => [c.id, c]))('scenario %s: the rules report what admission would reject', (_id, c) => {
     const facts = c.runtimeClasses.map(runtimeClassFactsFromJson);
@@ -133,7 +148,10 @@ describe('runtimeclass.json admission', () => {
     const subject = podSubject(spec, c.pod !== undefined);
     const findings = judgeSubject(subject, ctxWith(facts), RUNTIME_CLASS_RULES);
     // what would reach the kubelet or be created from a template is what a Pod created now would meet at admission
-    const wouldBeAdmitted = admitPod(spec, facts.find((f) => f.name === spec.runtimeClassName)).admitted;
+    const wouldBeAdmitted = admitPod(
+      spec,
+      facts.find((f) => f.name === spec.runtimeClassName),
+    ).admitted;
     expect(findings.length === 0).toBe(wouldBeAdmitted);
   });
 
