@@ -58,7 +58,7 @@ export interface BenchCase {
    * @default - it can run
    */
   readonly unavailable?: () => string | undefined;
-  /** Untimed setup; returns the timed work. `inputDir` is the prepared input directory, if any. */
+  /** Untimed setup; returns the timed work (a returned promise is awaited). `inputDir` is the prepared input, if any. */
   prepare(inputDir?: string): () => unknown;
 }
 
