@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { RULES } from '../src/rules/catalogue';
 import type { BenchCase, CaseOptions, InputSpec } from './cases';
 import { casesFor, synthInput, SYNTH_VARIANTS } from './cases';
 
@@ -288,6 +289,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; sec
     '## Environment',
     '',
     `- ${env.start.toISOString()}, commit ${gitCommit()}, ${env.seconds.toFixed(0)} s in total`,
+    `- rules in the catalogue (\`RULES\`) when measured: ${RULES.length === 0 ? 'none (SafePod\'s machinery only: judging, caching, settings)' : `${RULES.length}: ${RULES.map((r) => `\`${r.id}\``).join(', ')}`}`,
     `- Node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ` +
       `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- load average (1/5/15 min) at start ${env.load[0].map((x) => x.toFixed(2)).join(' / ')}, at end ${env.load[1]
