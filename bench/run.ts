@@ -144,7 +144,7 @@ interface Check {
   readonly note?: string;
 }
 
-function report(results: Result[], options: CaseOptions, env: { start: Date; seconds: number; load: [number[], number[]] }): string {
+function report(results: Result[], options: CaseOptions, env: { start: Date; commit: string; seconds: number; load: [number[], number[]] }): string {
   const byId = new Map(results.map((r) => [r.c.id, r]));
   const medOf = (id: string, of: (s: Sample) => number): number | undefined => {
     const r = byId.get(id);
@@ -288,7 +288,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; sec
     '',
     '## Environment',
     '',
-    `- ${env.start.toISOString()}, commit ${gitCommit()}, ${env.seconds.toFixed(0)} s in total`,
+    `- ${env.start.toISOString()}, commit ${env.commit}, ${env.seconds.toFixed(0)} s in total`,
     `- rules in the catalogue (\`RULES\`) when measured: ${RULES.length === 0 ? 'none (SafePod\'s machinery only: judging, caching, settings)' : `${RULES.length}: ${RULES.map((r) => `\`${r.id}\``).join(', ')}`}`,
     `- Node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ` +
       `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
@@ -318,6 +318,7 @@ async function main(argv: string[]): Promise<void> {
   const out = quick || only || reps ? path.join(ROOT, '.bench', 'BENCHMARKS.quick.md') : path.join(ROOT, 'BENCHMARKS.md');
 
   const start = new Date();
+  const commit = gitCommit();
   const load0 = os.loadavg();
   const t0 = performance.now();
   const cases = casesFor(options).filter((c) => !only || c.id.includes(only));
@@ -344,7 +345,7 @@ async function main(argv: string[]): Promise<void> {
     }
   }
 
-  const md = report(results, options, { start, seconds: (performance.now() - t0) / 1000, load: [load0, os.loadavg()] });
+  const md = report(results, options, { start, commit, seconds: (performance.now() - t0) / 1000, load: [load0, os.loadavg()] });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, md);
   process.stdout.write(`${md}\nwritten to ${path.relative(process.cwd(), out)}\n`);

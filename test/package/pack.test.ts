@@ -27,6 +27,8 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const DEPENDENCIES = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml'];
 const NOT_STAGED = new Set(['node_modules', '.git', 'lib', 'dist', '.bench', 'coverage', 'cdk.out']);
 const TOP_LEVEL_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'];
+/** Timeout of the tests that start node or tsc (a busy CI machine can take seconds). */
+const PROCESS_TIMEOUT = 60_000;
 
 function run(cmd: string, args: string[], cwd: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
@@ -34,7 +36,7 @@ function run(cmd: string, args: string[], cwd: string): string {
   return r.stdout;
 }
 
-/** Runs a script with plain node in `cwd`; returns stdout, or the error's code when the script throws one. */
+/** Runs a script with plain node in `cwd` and returns its stdout (throws when it exits non-zero). */
 function node(cwd: string, script: string): string {
   return run(process.execPath, ['-e', script], cwd);
 }
@@ -124,7 +126,7 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
     expect(yaml).toMatch(/^kind: Pod$/m);
     expect(yaml).toMatch(/^\s+imagePullPolicy: IfNotPresent$/m);
     expect(yaml).toMatch(/^\s+enableServiceLinks: false$/m);
-  });
+  }, PROCESS_TIMEOUT);
 
   test('the installed package refuses a mistake at synth, with the construct path', () => {
     const r = spawnSync(
@@ -135,7 +137,7 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
     );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/\[prod\/empty\] spec.containers is empty/);
-  });
+  }, PROCESS_TIMEOUT);
 
   test('exposes package.json and refuses deep imports of internals through the exports map', () => {
     expect(node(app, `process.stdout.write(require('cdk8s-safe-pods/package.json').name)`)).toBe(PKG.name);
@@ -146,7 +148,7 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
        catch (e) { process.stdout.write(String(e.code)); }`,
     );
     expect(code).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
-  });
+  }, PROCESS_TIMEOUT);
 
   test('its declarations type-check a TypeScript consumer that resolves through the exports map', () => {
     fs.writeFileSync(
@@ -167,5 +169,5 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
       JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'node16', moduleResolution: 'node16', types: [] }, files: ['main.ts'] }),
     );
     run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', app], app);
-  });
+  }, PROCESS_TIMEOUT);
 });
