@@ -1,0 +1,288 @@
+/**
+ * The benchmark cases. Each case is run in a fresh child process by `bench/run.ts`: `prepare()` does the untimed
+ * setup (imports are already loaded), the function it returns is the timed work.
+ *
+ * To add a case, write one function `(options) => BenchCase` and list it in `casesFor`. The CLI case shows the
+ * shape: it only needs the module it measures and the YAML inputs, which the harness prepares once per run.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { parseAllDocuments } from 'yaml';
+import { SafePod } from '../src/constructs/safe-pod';
+
+/** What a case measures, for grouping in the report. */
+export enum CaseGroup {
+  /** Construct N pods and synthesize the app to YAML (what `cdk8s synth` does). */
+  SYNTH = 'synth',
+  /** SafePods with service links on next to Services (the collision and env checks). */
+  SERVICES = 'services',
+  /** Read and check YAML files (the CLI) or only parse them (the baseline). */
+  CHECK = 'check',
+}
+
+/** YAML files a case reads: synthesized once per run, before any measurement, into `.bench/input/<id>/`. */
+export interface InputSpec {
+  /** Directory name under `.bench/input/`. */
+  readonly id: string;
+  /** SafePods in the input. */
+  readonly pods: number;
+  /** Services in the input (SafePods then have service links on). */
+  readonly services: number;
+}
+
+/** One benchmark case. */
+export interface BenchCase {
+  /** Unique id, e.g. `synth/safepod/1000`. */
+  readonly id: string;
+  /** The group the case belongs to. */
+  readonly group: CaseGroup;
+  /** What is measured, e.g. `SafePod` or `kplus.Pod`. */
+  readonly variant: string;
+  /** Number of pods. */
+  readonly pods: number;
+  /** Number of Services. */
+  readonly services: number;
+  /** Number of runs (each in a fresh process); the report shows the median. */
+  readonly reps: number;
+  /**
+   * YAML input the case reads.
+   *
+   * @default - none
+   */
+  readonly input?: InputSpec;
+  /**
+   * Why the case cannot run in this tree (e.g. the module it measures is not merged yet).
+   *
+   * @default - it can run
+   */
+  readonly unavailable?: () => string | undefined;
+  /** Untimed setup; returns the timed work (a returned promise is awaited). `inputDir` is the prepared input, if any. */
+  prepare(inputDir?: string): () => unknown;
+}
+
+/** Options of a run. */
+export interface CaseOptions {
+  /** Pod counts of the synthesis series (the report compares the last two for linearity). */
+  readonly sizes: readonly number[];
+  /** The services cases: [pods, services] pairs (the report compares the last two for linearity). */
+  readonly serviceSizes: ReadonlyArray<readonly [number, number]>;
+  /** Runs per case below `bigThreshold` pods. */
+  readonly reps: number;
+  /** Runs per case at or above `bigThreshold` pods. */
+  readonly bigReps: number;
+  /** Pod count from which a case is "big" (fewer runs). */
+  readonly bigThreshold: number;
+}
+
+// ---- the pods ---------------------------------------------------------------------------------------
+
+const NAMESPACE = 'bench';
+
+/** The same container for every variant: a pinned image, one port, two env vars. */
+function containerProps(i: number): kplus.ContainerProps {
+  return {
+    name: 'main',
+    image: `registry.example.com/team/app-${i % 50}:1.${i % 10}.0`,
+    portNumber: 8080,
+    envVariables: {
+      LOG_LEVEL: kplus.EnvValue.fromValue('info'),
+      APP_ID: kplus.EnvValue.fromValue(`app-${i}`),
+    },
+  };
+}
+
+/**
+ * The raw L1 spec: exactly what `kplus.Pod` writes for `containerProps(i)` (its secure defaults, resources and
+ * startup probe included), plus the explicit pull policy and `enableServiceLinks` of SafePod, so the three
+ * variants write the same amount of YAML.
+ */
+function kubePodSpec(i: number): kplus.k8s.PodSpec {
+  return {
+    automountServiceAccountToken: false,
+    containers: [
+      {
+        name: 'main',
+        image: `registry.example.com/team/app-${i % 50}:1.${i % 10}.0`,
+        imagePullPolicy: 'IfNotPresent',
+        env: [
+          { name: 'LOG_LEVEL', value: 'info' },
+          { name: 'APP_ID', value: `app-${i}` },
+        ],
+        ports: [{ containerPort: 8080 }],
+        resources: {
+          limits: { cpu: kplus.k8s.Quantity.fromString('1500m'), memory: kplus.k8s.Quantity.fromString('2048Mi') },
+          requests: { cpu: kplus.k8s.Quantity.fromString('1000m'), memory: kplus.k8s.Quantity.fromString('512Mi') },
+        },
+        securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
+        startupProbe: { failureThreshold: 3, tcpSocket: { port: kplus.k8s.IntOrString.fromNumber(8080) } },
+      },
+    ],
+    dnsPolicy: 'ClusterFirst',
+    enableServiceLinks: false,
+    hostNetwork: false,
+    restartPolicy: 'Always',
+    securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
+    setHostnameAsFqdn: false,
+    terminationGracePeriodSeconds: 30,
+  };
+}
+
+type PodFactory = (chart: Chart, i: number, serviceLinks: boolean) => void;
+
+const POD_FACTORIES: Readonly<Record<string, PodFactory>> = {
+  'SafePod': (chart, i, serviceLinks) => {
+    new SafePod(chart, `pod-${i}`, { containers: [containerProps(i)], enableServiceLinks: serviceLinks });
+  },
+  'kplus.Pod': (chart, i) => {
+    new kplus.Pod(chart, `pod-${i}`, { containers: [containerProps(i)] });
+  },
+  'kplus.k8s.KubePod': (chart, i) => {
+    new kplus.k8s.KubePod(chart, `pod-${i}`, { spec: kubePodSpec(i) });
+  },
+};
+
+/** An app with one chart holding `pods` pods of `variant` and `services` Services (links on when there are any). */
+export function buildApp(variant: string, pods: number, services: number, outdir?: string): App {
+  const factory = POD_FACTORIES[variant];
+  if (!factory) throw new Error(`unknown pod variant ${JSON.stringify(variant)}; use one of ${Object.keys(POD_FACTORIES).join(', ')}`);
+  const app = new App(outdir ? { outdir } : {});
+  const chart = new Chart(app, 'bench', { namespace: NAMESPACE });
+  for (let s = 0; s < services; s++) {
+    new kplus.Service(chart, `svc-${s}`, {
+      ports: [
+        { name: 'http', port: 80, targetPort: 8080 },
+        { name: 'metrics', port: 9090 },
+      ],
+    });
+  }
+  for (let i = 0; i < pods; i++) factory(chart, i, services > 0);
+  return app;
+}
+
+/** Synthesizes the input of a check case into `dir` (the files `cdk8s synth` would write). */
+export function synthInput(spec: InputSpec, dir: string): string[] {
+  fs.rmSync(dir, { recursive: true, force: true });
+  buildApp('SafePod', spec.pods, spec.services, dir).synth();
+  return yamlFiles(dir);
+}
+
+/** The `.yaml` files of a directory, sorted. */
+export function yamlFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** Reads and parses every document of every file, to plain JS objects (what any checker of YAML must do first). */
+export function parseFiles(files: readonly string[]): unknown[] {
+  const objects: unknown[] = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
+      objects.push(doc.toJS());
+    }
+  }
+  return objects;
+}
+
+// ---- the cases --------------------------------------------------------------------------------------
+
+function synthCase(variant: string, pods: number, o: CaseOptions): BenchCase {
+  return {
+    id: `synth/${variant}/${pods}`,
+    group: CaseGroup.SYNTH,
+    variant,
+    pods,
+    services: 0,
+    reps: pods >= o.bigThreshold ? o.bigReps : o.reps,
+    prepare: () => () => buildApp(variant, pods, 0).synthYaml(),
+  };
+}
+
+function servicesCase(pods: number, services: number, o: CaseOptions): BenchCase {
+  return {
+    id: `services/SafePod/${pods}+${services}`,
+    group: CaseGroup.SERVICES,
+    variant: 'SafePod + Services, links on',
+    pods,
+    services,
+    reps: pods >= o.bigThreshold ? o.bigReps : o.reps,
+    prepare: () => () => buildApp('SafePod', pods, services).synthYaml(),
+  };
+}
+
+function inputOf(pods: number, services: number): InputSpec {
+  return { id: `safepods-${pods}-services-${services}`, pods, services };
+}
+
+/** Baseline of the CLI case: read and parse the same files, nothing else. */
+function yamlParseCase(pods: number, services: number, o: CaseOptions): BenchCase {
+  return {
+    id: `check/yaml-parse/${pods}+${services}`,
+    group: CaseGroup.CHECK,
+    variant: 'plain YAML parse',
+    pods,
+    services,
+    reps: pods >= o.bigThreshold ? o.bigReps : o.reps,
+    input: inputOf(pods, services),
+    prepare: (dir) => {
+      const files = yamlFiles(dir!);
+      return () => parseFiles(files);
+    },
+  };
+}
+
+/** The module of the CLI checker (written by the CLI area), and the function it exposes. */
+const CLI_MODULE = '../src/rules/subjects';
+type CheckObjects = (objects: unknown[], options: Record<string, unknown>) => unknown;
+
+function loadCheckObjects(): CheckObjects | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(CLI_MODULE) as { checkObjects?: CheckObjects };
+    return typeof mod.checkObjects === 'function' ? mod.checkObjects : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The CLI checker over the resulting YAML: read, parse, check every object (`checkObjects` of
+ * src/rules/subjects.ts). Skipped, with the reason in the report, until that module exists.
+ */
+function cliCheckCase(pods: number, services: number, o: CaseOptions): BenchCase {
+  return {
+    id: `check/cli-check/${pods}+${services}`,
+    group: CaseGroup.CHECK,
+    variant: 'CLI check',
+    pods,
+    services,
+    reps: pods >= o.bigThreshold ? o.bigReps : o.reps,
+    input: inputOf(pods, services),
+    unavailable: () => (loadCheckObjects() ? undefined : `${CLI_MODULE.replace('../', '')}.ts does not export checkObjects(objects, options) yet`),
+    prepare: (dir) => {
+      const files = yamlFiles(dir!);
+      const checkObjects = loadCheckObjects()!;
+      return () => checkObjects(parseFiles(files), {});
+    },
+  };
+}
+
+/** Pod variants of the synthesis series, in report order; the first two are compared. */
+export const SYNTH_VARIANTS: readonly string[] = ['SafePod', 'kplus.Pod', 'kplus.k8s.KubePod'];
+
+/** Every case of a run. */
+export function casesFor(o: CaseOptions): BenchCase[] {
+  const cases: BenchCase[] = [];
+  for (const pods of o.sizes) for (const variant of SYNTH_VARIANTS) cases.push(synthCase(variant, pods, o));
+  for (const [pods, services] of o.serviceSizes) cases.push(servicesCase(pods, services, o));
+  for (const [pods, services] of o.serviceSizes) {
+    cases.push(yamlParseCase(pods, services, o));
+    cases.push(cliCheckCase(pods, services, o));
+  }
+  return cases;
+}

@@ -1,0 +1,357 @@
+/**
+ * `npm run bench`: synthesis and check benchmarks, every run of every case in a fresh child process.
+ *
+ *   npm run bench                 full run; writes BENCHMARKS.md and prints it
+ *   npm run bench -- --quick      small N, one run each; writes .bench/BENCHMARKS.quick.md (for development)
+ *   npm run bench -- --only synth run only the cases whose id contains "synth" (combine with --quick)
+ *   npm run bench -- --reps 2     this many runs of every case
+ * Every option but none writes .bench/BENCHMARKS.quick.md instead of BENCHMARKS.md.
+ *
+ * Runs are interleaved (round 1 of every case, then round 2, ...) so a load change on the machine hits every case
+ * alike, and the ratios stay meaningful even when the absolute times move.
+ */
+import { fork, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { RULES } from '../src/rules/catalogue';
+import type { BenchCase, CaseOptions, InputSpec } from './cases';
+import { casesFor, synthInput, SYNTH_VARIANTS } from './cases';
+
+const ROOT = path.resolve(__dirname, '..');
+const INPUT_ROOT = path.join(ROOT, '.bench', 'input');
+
+const FULL: CaseOptions = {
+  sizes: [100, 1000, 5000],
+  serviceSizes: [
+    [1000, 100],
+    [5000, 500],
+  ],
+  reps: 7,
+  bigReps: 5,
+  bigThreshold: 5000,
+};
+
+const QUICK: CaseOptions = {
+  sizes: [100, 500],
+  serviceSizes: [
+    [100, 10],
+    [500, 50],
+  ],
+  reps: 1,
+  bigReps: 1,
+  bigThreshold: 500,
+};
+
+/** Targets of the issue. */
+const TARGETS = {
+  /** SafePod within this factor of kplus.Pod at the largest N. */
+  safePodOverPod: 1.25,
+  /** Largest N over the one before (5 000 / 1 000): at most this factor (5× is linear). */
+  linear: 5.5,
+};
+
+/** What one child reports. */
+interface Sample {
+  /** Wall time of the timed work, in milliseconds. */
+  readonly ms: number;
+  /** CPU time (user + system, every thread of the process, GC included) of the timed work, in milliseconds. */
+  readonly cpuMs: number;
+  /** Resident set size just before the timed work (the process with every module loaded), KiB. */
+  readonly rssBeforeKiB: number;
+  /** Peak resident set size of the whole child process (getrusage ru_maxrss), KiB. */
+  readonly maxRssKiB: number;
+  /** Size of what the work returned (characters of YAML or objects), to check that the runs did the same work. */
+  readonly outputSize: number;
+}
+
+interface Result {
+  readonly c: BenchCase;
+  readonly samples: Sample[];
+  readonly skipped?: string;
+}
+
+// ---- child --------------------------------------------------------------------------------------
+
+function sizeOf(x: unknown): number {
+  if (typeof x === 'string') return x.length;
+  if (Array.isArray(x)) return x.length;
+  return x === undefined ? 0 : 1;
+}
+
+async function child(options: CaseOptions, id: string, inputDir: string | undefined): Promise<void> {
+  const c = casesFor(options).find((x) => x.id === id);
+  if (!c) throw new Error(`no case ${JSON.stringify(id)}`);
+  const work = c.prepare(inputDir);
+  const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = await work(); // a checker may be async: its promise is awaited inside the timed section
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const sample: Sample = { ms, cpuMs: (cpu.user + cpu.system) / 1000, rssBeforeKiB, maxRssKiB: process.resourceUsage().maxRSS, outputSize: sizeOf(out) };
+  process.send!(sample);
+}
+
+function childPrepare(spec: InputSpec, dir: string): void {
+  const files = synthInput(spec, dir);
+  process.send!({ files: files.length });
+}
+
+// ---- parent -------------------------------------------------------------------------------------
+
+function runChild(args: string[], options: CaseOptions): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let message: unknown;
+    const cp = fork(__filename, args, {
+      cwd: ROOT,
+      execArgv: ['-r', 'ts-node/register/transpile-only'],
+      env: { ...process.env, BENCH_OPTIONS: JSON.stringify(options), TS_NODE_TRANSPILE_ONLY: 'true' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    cp.on('message', (m) => (message = m));
+    cp.on('error', reject);
+    cp.on('exit', (code, signal) => {
+      if (code === 0 && message !== undefined) resolve(message);
+      else reject(new Error(`child ${args.join(' ')} failed (exit ${code ?? signal})`));
+    });
+  });
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+const fmtMiB = (kib: number): string => (kib / 1024).toFixed(0);
+const fmtN = (n: number): string => n.toLocaleString('en-US').replace(/,/g, ' ');
+const fmtRatio = (r: number): string => `${r.toFixed(2)}×`;
+
+function gitCommit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? `${r.stdout.trim()}${dirty.stdout.trim() ? ' (with uncommitted changes)' : ''}` : 'unknown';
+}
+
+interface Check {
+  readonly name: string;
+  readonly value?: number;
+  readonly cpu?: number;
+  readonly limit: number;
+  readonly note?: string;
+}
+
+function report(results: Result[], options: CaseOptions, env: { start: Date; commit: string; seconds: number; load: [number[], number[]] }): string {
+  const byId = new Map(results.map((r) => [r.c.id, r]));
+  const medOf = (id: string, of: (s: Sample) => number): number | undefined => {
+    const r = byId.get(id);
+    return r && r.samples.length > 0 ? median(r.samples.map(of)) : undefined;
+  };
+  const med = (id: string): number | undefined => medOf(id, (s) => s.ms);
+  const medCpu = (id: string): number | undefined => medOf(id, (s) => s.cpuMs);
+  const lines: string[] = [];
+  lines.push('# Benchmarks', '');
+  lines.push(
+    'Generated by `npm run bench` (`bench/run.ts`, cases in `bench/cases.ts`); not part of `npm test`. Times are the',
+    'median wall time of the timed work over fresh processes; compare the **ratios**, which are what the targets',
+    'are about: absolute times depend on the machine and its load.',
+    '',
+  );
+
+  // -- results table
+  lines.push('## Results', '');
+  lines.push('| case | pods | Services | runs | median wall ms | min–max wall ms | median CPU ms | peak RSS MiB | RSS before work MiB |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    const label = `${r.c.group}: ${r.c.variant}`;
+    if (r.skipped) {
+      lines.push(`| ${label} | ${fmtN(r.c.pods)} | ${fmtN(r.c.services)} | 0 | skipped: ${r.skipped} | | | | |`);
+      continue;
+    }
+    const ms = r.samples.map((s) => s.ms);
+    lines.push(
+      `| ${label} | ${fmtN(r.c.pods)} | ${fmtN(r.c.services)} | ${ms.length} | ${fmtMs(median(ms))} | ${fmtMs(Math.min(...ms))}–${fmtMs(Math.max(...ms))} | ` +
+        `${fmtMs(median(r.samples.map((s) => s.cpuMs)))} | ${fmtMiB(median(r.samples.map((s) => s.maxRssKiB)))} | ${fmtMiB(median(r.samples.map((s) => s.rssBeforeKiB)))} |`,
+    );
+  }
+  lines.push('');
+
+  // -- ratios and targets
+  const sizes = options.sizes;
+  const big = sizes[sizes.length - 1];
+  const prev = sizes[sizes.length - 2];
+  const [svcPrev, svcBig] = options.serviceSizes.slice(-2);
+  const svcId = ([p, s]: readonly [number, number]): string => `${p}+${s}`;
+  const ratio = (a?: number, b?: number): number | undefined => (a !== undefined && b !== undefined ? a / b : undefined);
+  const both = (a: string, b: string): { value?: number; cpu?: number } => ({ value: ratio(med(a), med(b)), cpu: ratio(medCpu(a), medCpu(b)) });
+
+  lines.push('## Ratios', '');
+  lines.push('| ratio | ' + sizes.map(fmtN).join(' | ') + ' |');
+  lines.push('| --- | ' + sizes.map(() => '---:').join(' | ') + ' |');
+  const ratioRow = (name: string, a: string, b: string, m = med): void => {
+    const cells = sizes.map((n) => {
+      const r = ratio(m(`synth/${a}/${n}`), m(`synth/${b}/${n}`));
+      return r === undefined ? '–' : fmtRatio(r);
+    });
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  };
+  ratioRow('SafePod / kplus.Pod', 'SafePod', 'kplus.Pod');
+  ratioRow('SafePod / kplus.Pod, CPU time', 'SafePod', 'kplus.Pod', medCpu);
+  ratioRow('kplus.Pod / kplus.k8s.KubePod', 'kplus.Pod', 'kplus.k8s.KubePod');
+  ratioRow('SafePod / kplus.k8s.KubePod', 'SafePod', 'kplus.k8s.KubePod');
+  lines.push('');
+  lines.push('| ratio | ' + options.serviceSizes.map((x) => `${fmtN(x[0])} pods + ${fmtN(x[1])} Services`).join(' | ') + ' |');
+  lines.push('| --- | ' + options.serviceSizes.map(() => '---:').join(' | ') + ' |');
+  const svcRow = (name: string, a: (x: readonly [number, number]) => string, b: (x: readonly [number, number]) => string): void => {
+    const cells = options.serviceSizes.map((x) => {
+      const r = ratio(med(a(x)), med(b(x)));
+      return r === undefined ? '–' : fmtRatio(r);
+    });
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  };
+  svcRow('CLI check / plain YAML parse', (x) => `check/cli-check/${svcId(x)}`, (x) => `check/yaml-parse/${svcId(x)}`);
+  svcRow('SafePods + Services (links on) / SafePods alone', (x) => `services/SafePod/${svcId(x)}`, (x) => `synth/SafePod/${x[0]}`);
+  lines.push('');
+
+  const checks: Check[] = [
+    { name: `SafePod / kplus.Pod at N = ${fmtN(big)}`, ...both(`synth/SafePod/${big}`, `synth/kplus.Pod/${big}`), limit: TARGETS.safePodOverPod },
+    ...SYNTH_VARIANTS.map((v) => ({
+      name: `${v}: N = ${fmtN(big)} / N = ${fmtN(prev)} (linear in pods)`,
+      ...both(`synth/${v}/${big}`, `synth/${v}/${prev}`),
+      limit: TARGETS.linear,
+    })),
+    {
+      name: `SafePods + Services: ${svcId(svcBig)} / ${svcId(svcPrev)} (synth with checks linear in pods + Services)`,
+      ...both(`services/SafePod/${svcId(svcBig)}`, `services/SafePod/${svcId(svcPrev)}`),
+      limit: TARGETS.linear,
+    },
+    {
+      name: `CLI check: ${svcId(svcBig)} / ${svcId(svcPrev)} (linear in pods + Services)`,
+      ...both(`check/cli-check/${svcId(svcBig)}`, `check/cli-check/${svcId(svcPrev)}`),
+      limit: TARGETS.linear,
+      note: byId.get(`check/cli-check/${svcId(svcBig)}`)?.skipped,
+    },
+  ];
+  lines.push('## Targets', '');
+  lines.push(
+    'The targets are on median wall time; the same ratio in CPU time (user + system of the child during the work) is',
+    'shown beside it, because other jobs sharing the CPUs inflate wall time but hardly CPU time. CPU time counts every',
+    'thread of the process, V8\'s background compiler and garbage-collector threads included, so it can exceed wall time.',
+    '',
+  );
+  lines.push('| target | wall-time ratio | CPU-time ratio | limit | holds (wall) | holds (CPU) |');
+  lines.push('| --- | ---: | ---: | ---: | --- | --- |');
+  const verdict = (v: number | undefined, limit: number, note?: string): string =>
+    v === undefined ? `not measured${note ? ` (${note})` : ''}` : v <= limit ? 'yes' : '**NO**';
+  for (const c of checks) {
+    lines.push(
+      `| ${c.name} | ${c.value === undefined ? '–' : fmtRatio(c.value)} | ${c.cpu === undefined ? '–' : fmtRatio(c.cpu)} | ≤ ${fmtRatio(c.limit)} | ` +
+        `${verdict(c.value, c.limit, c.note)} | ${verdict(c.cpu, c.limit)} |`,
+    );
+  }
+  lines.push('');
+
+  // -- method and environment
+  lines.push(
+    '## What is measured',
+    '',
+    '- **synth**: construct one chart (namespace `bench`) with N pods and synthesize the app with `app.synthYaml()` — the',
+    '  same call for all three variants; it runs cdk8s validation (where SafePod judges every pod) and writes YAML. Every',
+    '  pod has the same container: a pinned image, one port, two env vars. `kplus.k8s.KubePod` gets exactly the spec',
+    '  `kplus.Pod` writes (its secure defaults, resources, startup probe) plus the explicit pull policy and',
+    '  `enableServiceLinks` of SafePod, so the three variants write the same YAML apart from names.',
+    '- **services**: N SafePods with `enableServiceLinks: true` next to N/10 `kplus.Service`s (two ports each) in the same',
+    '  namespace, synthesized the same way: the service-link collision and env checks run over whatever `RULES`',
+    '  contains when the benchmark runs.',
+    '- **check**: the YAML that `app.synth()` writes for the services input, synthesized once per benchmark run into',
+    '  `.bench/input/`. *plain YAML parse* reads the files and turns every document into a JS object',
+    '  (`yaml` `parseAllDocuments` + `toJS()`), the least any checker of YAML files must do; *CLI check* reads, parses',
+    '  and calls the CLI\'s `checkObjects(objects, options)` (src/rules/subjects.ts), so the ratio is the cost of the',
+    '  checks on top of reading the files.',
+    '',
+    '**Isolation and timing.** Every run of every case is a fresh `node -r ts-node/register/transpile-only` child',
+    '(`child_process.fork`). The child loads every module and prepares its input untimed, then times only the work with',
+    '`performance.now()`. A fresh process per run is what `cdk8s synth` does (one process per synth), so JIT warm-up is',
+    `included, alike for every variant. Runs are interleaved (round 1 of every case, then round 2, ...) so a change of`,
+    `load on the machine hits every case alike. ${options.reps} runs per case, ${options.bigReps} for cases of ${fmtN(options.bigThreshold)} pods; the`,
+    'tables show the median.',
+    '',
+    '**Memory.** *peak RSS* is the high-water mark of the child\'s resident set as the kernel records it',
+    '(`process.resourceUsage().maxRSS`, i.e. getrusage `ru_maxrss`), read after the work: a true peak, not a sample, so',
+    'short spikes are not missed. It is the whole process — Node, ts-node, cdk8s, cdk8s-plus and this library loaded —',
+    'which *RSS before work* shows on its own; the difference is what the case added. V8 collects garbage lazily, so the',
+    'peak includes garbage not yet collected: it is what the process occupied (what a CI runner must provide), an upper',
+    'bound of what was strictly needed. Each child runs alone (never two at once), with Node\'s default heap limits.',
+    '',
+    '## Environment',
+    '',
+    `- ${env.start.toISOString()}, commit ${env.commit}, ${env.seconds.toFixed(0)} s in total`,
+    `- rules in the catalogue (\`RULES\`) when measured: ${RULES.length === 0 ? 'none (SafePod\'s machinery only: judging, caching, settings)' : `${RULES.length}: ${RULES.map((r) => `\`${r.id}\``).join(', ')}`}`,
+    `- Node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- load average (1/5/15 min) at start ${env.load[0].map((x) => x.toFixed(2)).join(' / ')}, at end ${env.load[1]
+      .map((x) => x.toFixed(2))
+      .join(' / ')} (other jobs were running on this machine; the ratios, measured interleaved, are more stable than the times)`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === '--child') {
+    await child(JSON.parse(process.env.BENCH_OPTIONS!) as CaseOptions, argv[1], argv[2]);
+    return;
+  }
+  if (argv[0] === '--prepare') {
+    childPrepare(JSON.parse(argv[1]) as InputSpec, argv[2]);
+    return;
+  }
+  const quick = argv.includes('--quick');
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+  const repsAt = argv.indexOf('--reps');
+  const reps = repsAt >= 0 ? Number(argv[repsAt + 1]) : undefined;
+  const options = { ...(quick ? QUICK : FULL), ...(reps ? { reps, bigReps: reps } : {}) };
+  const out = quick || only || reps ? path.join(ROOT, '.bench', 'BENCHMARKS.quick.md') : path.join(ROOT, 'BENCHMARKS.md');
+
+  const start = new Date();
+  const commit = gitCommit();
+  const load0 = os.loadavg();
+  const t0 = performance.now();
+  const cases = casesFor(options).filter((c) => !only || c.id.includes(only));
+  const results: Result[] = cases.map((c) => ({ c, samples: [], skipped: c.unavailable?.() }));
+
+  // inputs of the check cases, synthesized once
+  const inputs = new Map<string, InputSpec>();
+  for (const r of results) if (r.c.input && !r.skipped) inputs.set(r.c.input.id, r.c.input);
+  for (const spec of inputs.values()) {
+    process.stderr.write(`preparing ${spec.id}\n`);
+    await runChild(['--prepare', JSON.stringify(spec), path.join(INPUT_ROOT, spec.id)], options);
+  }
+
+  const rounds = Math.max(0, ...results.map((r) => r.c.reps));
+  for (let round = 0; round < rounds; round++) {
+    // every other round in reverse order, so no case always runs right after the same neighbour
+    for (const r of round % 2 === 0 ? results : [...results].reverse()) {
+      if (r.skipped || round >= r.c.reps) continue;
+      const args = ['--child', r.c.id, ...(r.c.input ? [path.join(INPUT_ROOT, r.c.input.id)] : [])];
+      const s = (await runChild(args, options)) as Sample;
+      if (r.samples.length > 0 && r.samples[0].outputSize !== s.outputSize) throw new Error(`${r.c.id}: runs produced different output`);
+      r.samples.push(s);
+      process.stderr.write(`round ${round + 1}/${rounds} ${r.c.id}: ${fmtMs(s.ms)} ms, peak RSS ${fmtMiB(s.maxRssKiB)} MiB\n`);
+    }
+  }
+
+  const md = report(results, options, { start, commit, seconds: (performance.now() - t0) / 1000, load: [load0, os.loadavg()] });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, md);
+  process.stdout.write(`${md}\nwritten to ${path.relative(process.cwd(), out)}\n`);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
