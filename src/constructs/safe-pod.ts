@@ -14,6 +14,7 @@ import { Severity } from '../rules/types';
 import { synthPassOf } from './_synth-pass';
 import type { IRuntimeClass } from './runtime-class';
 import { judgeContextFor } from './_app-facts';
+import type { ResolvedSafePodsSettings } from './settings';
 import { SafePodsSettings, WarningMode } from './settings';
 
 const SAFE_POD_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePod');
@@ -175,6 +176,7 @@ export class SafePod extends kplus.Pod {
   }
 
   private validatedJson?: JsonObject;
+  private validatedPlan?: PodHooksPlan;
 
   /**
    * Adds a container with an explicit `imagePullPolicy`: the author's choice, else `Always` when the container
@@ -237,9 +239,15 @@ export class SafePod extends kplus.Pod {
    * The hooks of every container, rendered for the target version, with their budgets and the grace period.
    * Throws one `ManifestError` listing (one line each, with the rule id) every hook the target cannot run.
    */
-  private planHooks(): PodHooksPlan {
-    const version = SafePodsSettings.of(this).kubernetesVersion;
+  private planHooks(settings: ResolvedSafePodsSettings = SafePodsSettings.of(this)): PodHooksPlan {
+    const version = settings.kubernetesVersion;
     const inputs = hooksOf(this);
+    try {
+      return planPodHooks(inputs, { version, terminationGracePeriodSeconds: this.authorGracePeriodSeconds });
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+    }
+    // plan each container alone to report every hook the target cannot run, not only the first
     const problems: string[] = [];
     for (const input of inputs) {
       try {
@@ -251,8 +259,7 @@ export class SafePod extends kplus.Pod {
         problems.push(`${e.message} [${rule}]`);
       }
     }
-    if (problems.length > 0) throw new ManifestError(problems.join('\n'));
-    return planPodHooks(inputs, { version, terminationGracePeriodSeconds: this.authorGracePeriodSeconds });
+    throw new ManifestError(problems.join('\n'));
   }
 
   /**
@@ -260,12 +267,16 @@ export class SafePod extends kplus.Pod {
    * `sleep` hook would vanish): container hooks, the grace period, the budgets annotation.
    */
   private finish(json: JsonObject): JsonObject {
-    let plan: PodHooksPlan;
-    try {
-      plan = this.planHooks();
-    } catch (e) {
-      if (e instanceof ManifestError) return json; // reported by validation, which fails the synth
-      throw e;
+    // the plan made by the validation that is rendering this pod, or a fresh one outside a synth
+    let plan = this.validatedPlan;
+    this.validatedPlan = undefined;
+    if (!plan) {
+      try {
+        plan = this.planHooks();
+      } catch (e) {
+        if (e instanceof ManifestError) return json; // reported by validation, which fails the synth
+        throw e;
+      }
     }
     const spec = { ...(json.spec as JsonObject) };
     let changed = false;
@@ -304,7 +315,7 @@ export class SafePod extends kplus.Pod {
     }
   }
 
-  private judge(inSynth: boolean): Finding[] {
+  private judge(inSynth: boolean, settings: ResolvedSafePodsSettings = SafePodsSettings.of(this)): Finding[] {
     const json = ApiObject.of(this).toJson() as JsonObject;
     if (inSynth) this.validatedJson = json;
     const metadata = (json.metadata ?? {}) as { name?: string; namespace?: string; annotations?: Record<string, string> };
@@ -317,34 +328,33 @@ export class SafePod extends kplus.Pod {
       podSpecPath: 'spec',
       isPod: true,
     };
-    const settings = SafePodsSettings.of(this);
     // a class the cluster provides (RuntimeClass.fromName) is known to exist for this pod
     const declared = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : [];
     return judgeSubject(subject, judgeContextFor(this, settings, inSynth ? synthPassOf(this) : undefined, declared), RULES);
   }
 
   private validateSafePod(): string[] {
+    const settings = SafePodsSettings.of(this);
     if (this.containers.length === 0) {
       // cdk8s-plus cannot render a pod without containers: judge the empty spec, so the message is the rule's
       const subject = { kind: 'Pod', name: this.name, annotations: {}, podSpec: {}, podSpecPath: 'spec', isPod: true };
-      return POD_NO_CONTAINERS.check(subject, judgeContextFor(this, SafePodsSettings.of(this))).map((f) => `${f.message} [${POD_NO_CONTAINERS.id}]`);
+      return POD_NO_CONTAINERS.check(subject, judgeContextFor(this, settings)).map((f) => `${f.message} [${POD_NO_CONTAINERS.id}]`);
     }
     try {
-      this.planHooks();
+      this.validatedPlan = this.planHooks(settings);
     } catch (e) {
       if (e instanceof ManifestError) return e.message.split('\n');
       throw e;
     }
     let findings: Finding[];
     try {
-      findings = this.judge(true);
+      findings = this.judge(true, settings);
     } catch (e) {
       // cdk8s-plus reports some mistakes only while rendering (e.g. a pod without containers)
       return [
         `cannot be rendered: ${(e as Error).message.replace(/^Failed serializing construct at path '[^']*' with name '[^']*': (Error: )?/, '')}`,
       ];
     }
-    const settings = SafePodsSettings.of(this);
     const errors: string[] = [];
     for (const f of findings) {
       const line = `${f.message} [${f.rule}]`;

@@ -33,7 +33,8 @@ interface Suppression {
 function suppressionsOf(subject: PodSubject, ruleIds: ReadonlySet<string>): { list: Suppression[]; findings: Finding[] } {
   const list: Suppression[] = [];
   const findings: Finding[] = [];
-  for (const [key, value] of Object.entries(subject.annotations)) {
+  for (const key in subject.annotations) {
+    const value = subject.annotations[key];
     if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) continue;
     const rest = key.slice(SUPPRESS_ANNOTATION_PREFIX.length);
     // rule ids are kebab-case (no dots); a container name follows the first dot
@@ -74,15 +75,26 @@ function isSuppressed(f: Finding, suppressions: readonly Suppression[]): boolean
  * all call this function.
  */
 export function judgeSubject(subject: PodSubject, ctx: JudgeContext, rules: readonly Rule[]): Finding[] {
-  const ruleIds = new Set(rules.map((r) => r.id));
-  const { list: suppressions, findings } = suppressionsOf(subject, ruleIds);
+  const { list: suppressions, findings } = suppressionsOf(subject, ruleIdsOf(rules));
   for (const rule of rules) {
-    for (const rf of rule.check(subject, ctx)) {
+    const reported = rule.check(subject, ctx);
+    for (const rf of reported) {
       const f: Finding = { ...rf, rule: rule.id, severity: rf.severity ?? rule.severity };
-      if (!isSuppressed(f, suppressions)) findings.push(f);
+      if (suppressions.length === 0 || !isSuppressed(f, suppressions)) findings.push(f);
     }
   }
   return findings;
+}
+
+const ruleIdCache = new WeakMap<readonly Rule[], ReadonlySet<string>>();
+
+function ruleIdsOf(rules: readonly Rule[]): ReadonlySet<string> {
+  let ids = ruleIdCache.get(rules);
+  if (!ids) {
+    ids = new Set(rules.map((r) => r.id));
+    ruleIdCache.set(rules, ids);
+  }
+  return ids;
 }
 
 /** Whether any finding is an error. */

@@ -228,13 +228,21 @@ export interface ContainerRef {
   readonly path: string;
 }
 
-/** Every container of a pod spec, regular, init and ephemeral, with its field path. */
+const containerRefCache = new WeakMap<PodSubject, ContainerRef[]>();
+
+/**
+ * Every container of a pod spec, regular, init and ephemeral, with its field path. Computed once per subject (every
+ * rule asks), so treat the result as read-only.
+ */
 export function containersOf(subject: PodSubject): ContainerRef[] {
+  const cached = containerRefCache.get(subject);
+  if (cached) return cached;
   const out: ContainerRef[] = [];
   for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     const cs = subject.podSpec[list] ?? [];
     cs.forEach((container, index) => out.push({ container, list, index, path: `${subject.podSpecPath}.${list}[${index}]` }));
   }
+  containerRefCache.set(subject, out);
   return out;
 }
 
