@@ -38,8 +38,19 @@ export function judgeContextFor(
     return { ...ctx, runtimeClasses };
   };
   if (!pass) return build(appFacts(scope));
-  // one context object per distinct setting in a synth: rules may cache per-namespace work keyed by it
+  // one context object per settings object and declared classes in a synth: rules cache per-namespace work keyed by it
   const facts = pass.memo('app-facts', () => appFacts(scope));
-  const key = `ctx:${settings.kubernetesVersion}:${settings.requireDigest}:${declaredRuntimeClasses.map((r) => r.name).join(',')}`;
-  return pass.memo(key, () => build(facts));
+  const contexts = pass.memo('contexts', () => new WeakMap<ResolvedSafePodsSettings, Map<string, JudgeContext>>());
+  let bySettings = contexts.get(settings);
+  if (!bySettings) {
+    bySettings = new Map();
+    contexts.set(settings, bySettings);
+  }
+  const key = declaredRuntimeClasses.length === 0 ? '' : declaredRuntimeClasses.map((r) => r.name).join(',');
+  let ctx = bySettings.get(key);
+  if (!ctx) {
+    ctx = build(facts);
+    bySettings.set(key, ctx);
+  }
+  return ctx;
 }

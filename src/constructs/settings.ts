@@ -3,6 +3,7 @@ import { DEFAULTS } from '../defaults';
 import type { KubernetesVersion } from '../k8s/version';
 
 const SETTINGS_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsSettings');
+const RESOLVED_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsSettings.resolved');
 
 /** What to do with warnings (findings of severity `warning`) at synth time. */
 export enum WarningMode {
@@ -65,24 +66,27 @@ export class SafePodsSettings {
       throw new Error(`SafePodsSettings of ${JSON.stringify(scope.node.path || '<app>')} are already set; set them once per app or chart`);
     }
     Object.defineProperty(scope, SETTINGS_SYMBOL, { value: Object.freeze({ ...props }), enumerable: false });
+    Object.defineProperty(scope, RESOLVED_SYMBOL, { value: resolve(props), enumerable: false });
   }
 
   /** The settings in force at `scope`: the nearest scope's settings, then `DEFAULTS`. */
   public static of(scope: IConstruct): ResolvedSafePodsSettings {
-    for (const c of [...scope.node.scopes].reverse()) {
-      const s = (c as unknown as { [SETTINGS_SYMBOL]?: SafePodsSettingsProps })[SETTINGS_SYMBOL];
-      if (s) return resolve(s);
+    for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+      const resolved = (c as unknown as { [RESOLVED_SYMBOL]?: ResolvedSafePodsSettings })[RESOLVED_SYMBOL];
+      if (resolved) return resolved;
     }
-    return resolve({});
+    return DEFAULT_SETTINGS;
   }
 
   private constructor() {}
 }
 
 function resolve(props: SafePodsSettingsProps): ResolvedSafePodsSettings {
-  return {
+  return Object.freeze({
     kubernetesVersion: props.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
     requireDigest: props.requireDigest ?? DEFAULTS.requireDigest,
     warnings: props.warnings ?? (DEFAULTS.warnings as WarningMode),
-  };
+  });
 }
+
+const DEFAULT_SETTINGS = resolve({});
