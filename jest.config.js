@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', {}] },
+  setupFilesAfterEnv: ['<rootDir>/test/support/validate-every-synth.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -72,7 +72,11 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
       recursive: true,
       filter: (src) => !NOT_STAGED.has(path.basename(src)) || path.dirname(src) !== ROOT,
     });
-    run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(stage, 'lib')], ROOT);
+    run(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(stage, 'lib')],
+      ROOT,
+    );
     const packed = JSON.parse(
       run('npm', ['pack', '--json', '--ignore-scripts', '--offline', '--pack-destination', tmp, '--cache', path.join(tmp, 'npm-cache')], stage),
     ) as Array<{ filename: string; files: Array<{ path: string }> }>;
@@ -114,46 +118,63 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
     expect(files).toContain(PKG.types);
   });
 
-  test('installed in a fresh cdk8s app, synthesizes a SafePod with plain node and an explicit imagePullPolicy', () => {
-    const yaml = node(
-      app,
-      `const { App, Chart } = require('cdk8s');
+  test(
+    'installed in a fresh cdk8s app, synthesizes a SafePod with plain node and an explicit imagePullPolicy',
+    () => {
+      const yaml = node(
+        app,
+        `const { App, Chart } = require('cdk8s');
        const { SafePod } = require('cdk8s-safe-pods');
        const app = new App();
        new SafePod(new Chart(app, 'prod'), 'web', { containers: [{ name: 'main', image: 'nginx:1.27.3' }] });
        process.stdout.write(app.synthYaml());`,
-    );
-    expect(yaml).toMatch(/^kind: Pod$/m);
-    expect(yaml).toMatch(/^\s+imagePullPolicy: IfNotPresent$/m);
-    expect(yaml).toMatch(/^\s+enableServiceLinks: false$/m);
-  }, PROCESS_TIMEOUT);
+      );
+      expect(yaml).toMatch(/^kind: Pod$/m);
+      expect(yaml).toMatch(/^\s+imagePullPolicy: IfNotPresent$/m);
+      expect(yaml).toMatch(/^\s+enableServiceLinks: false$/m);
+    },
+    PROCESS_TIMEOUT,
+  );
 
-  test('the installed package refuses a mistake at synth, with the construct path', () => {
-    const r = spawnSync(
-      process.execPath,
-      ['-e', `const { App, Chart } = require('cdk8s'); const { SafePod } = require('cdk8s-safe-pods');
-              const app = new App(); new SafePod(new Chart(app, 'prod'), 'empty'); app.synthYaml();`],
-      { cwd: app, encoding: 'utf8' },
-    );
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/\[prod\/empty\] spec.containers is empty/);
-  }, PROCESS_TIMEOUT);
+  test(
+    'the installed package refuses a mistake at synth, with the construct path',
+    () => {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `const { App, Chart } = require('cdk8s'); const { SafePod } = require('cdk8s-safe-pods');
+              const app = new App(); new SafePod(new Chart(app, 'prod'), 'empty'); app.synthYaml();`,
+        ],
+        { cwd: app, encoding: 'utf8' },
+      );
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/\[prod\/empty\] spec.containers is empty/);
+    },
+    PROCESS_TIMEOUT,
+  );
 
-  test('exposes package.json and refuses deep imports of internals through the exports map', () => {
-    expect(node(app, `process.stdout.write(require('cdk8s-safe-pods/package.json').name)`)).toBe(PKG.name);
-    expect(fs.existsSync(path.join(app, 'node_modules', PKG.name, 'lib', 'constructs', '_synth-pass.js'))).toBe(true);
-    const code = node(
-      app,
-      `try { require('cdk8s-safe-pods/lib/constructs/_synth-pass'); process.stdout.write('loaded'); }
+  test(
+    'exposes package.json and refuses deep imports of internals through the exports map',
+    () => {
+      expect(node(app, `process.stdout.write(require('cdk8s-safe-pods/package.json').name)`)).toBe(PKG.name);
+      expect(fs.existsSync(path.join(app, 'node_modules', PKG.name, 'lib', 'constructs', '_synth-pass.js'))).toBe(true);
+      const code = node(
+        app,
+        `try { require('cdk8s-safe-pods/lib/constructs/_synth-pass'); process.stdout.write('loaded'); }
        catch (e) { process.stdout.write(String(e.code)); }`,
-    );
-    expect(code).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
-  }, PROCESS_TIMEOUT);
+      );
+      expect(code).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    },
+    PROCESS_TIMEOUT,
+  );
 
-  test('its declarations type-check a TypeScript consumer that resolves through the exports map', () => {
-    fs.writeFileSync(
-      path.join(app, 'main.ts'),
-      `import { App, Chart } from 'cdk8s';
+  test(
+    'its declarations type-check a TypeScript consumer that resolves through the exports map',
+    () => {
+      fs.writeFileSync(
+        path.join(app, 'main.ts'),
+        `import { App, Chart } from 'cdk8s';
        import { SafePod, SafePodsSettings, KubernetesVersion, type SafePodProps } from 'cdk8s-safe-pods';
        const app = new App();
        SafePodsSettings.set(app, { kubernetesVersion: KubernetesVersion.V1_27 });
@@ -163,11 +184,16 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
        // @ts-expect-error internals are not part of the package's API
        import type { SynthPass } from 'cdk8s-safe-pods/lib/constructs/_synth-pass';
        export type Unused = SynthPass;`,
-    );
-    fs.writeFileSync(
-      path.join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'node16', moduleResolution: 'node16', types: [] }, files: ['main.ts'] }),
-    );
-    run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', app], app);
-  }, PROCESS_TIMEOUT);
+      );
+      fs.writeFileSync(
+        path.join(app, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { strict: true, noEmit: true, module: 'node16', moduleResolution: 'node16', types: [] },
+          files: ['main.ts'],
+        }),
+      );
+      run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', app], app);
+    },
+    PROCESS_TIMEOUT,
+  );
 });
