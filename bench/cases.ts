@@ -133,7 +133,7 @@ function kubePodSpec(i: number): kplus.k8s.PodSpec {
 type PodFactory = (chart: Chart, i: number, serviceLinks: boolean) => void;
 
 const POD_FACTORIES: Readonly<Record<string, PodFactory>> = {
-  'SafePod': (chart, i, serviceLinks) => {
+  SafePod: (chart, i, serviceLinks) => {
     new SafePod(chart, `pod-${i}`, { containers: [containerProps(i)], enableServiceLinks: serviceLinks });
   },
   'kplus.Pod': (chart, i) => {

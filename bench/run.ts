@@ -90,7 +90,13 @@ async function child(options: CaseOptions, id: string, inputDir: string | undefi
   const out = await work(); // a checker may be async: its promise is awaited inside the timed section
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const sample: Sample = { ms, cpuMs: (cpu.user + cpu.system) / 1000, rssBeforeKiB, maxRssKiB: process.resourceUsage().maxRSS, outputSize: sizeOf(out) };
+  const sample: Sample = {
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    rssBeforeKiB,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    outputSize: sizeOf(out),
+  };
   process.send!(sample);
 }
 
@@ -212,8 +218,16 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     });
     lines.push(`| ${name} | ${cells.join(' | ')} |`);
   };
-  svcRow('CLI check / plain YAML parse', (x) => `check/cli-check/${svcId(x)}`, (x) => `check/yaml-parse/${svcId(x)}`);
-  svcRow('SafePods + Services (links on) / SafePods alone', (x) => `services/SafePod/${svcId(x)}`, (x) => `synth/SafePod/${x[0]}`);
+  svcRow(
+    'CLI check / plain YAML parse',
+    (x) => `check/cli-check/${svcId(x)}`,
+    (x) => `check/yaml-parse/${svcId(x)}`,
+  );
+  svcRow(
+    'SafePods + Services (links on) / SafePods alone',
+    (x) => `services/SafePod/${svcId(x)}`,
+    (x) => `synth/SafePod/${x[0]}`,
+  );
   lines.push('');
 
   const checks: Check[] = [
@@ -239,7 +253,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   lines.push(
     'The targets are on median wall time; the same ratio in CPU time (user + system of the child during the work) is',
     'shown beside it, because other jobs sharing the CPUs inflate wall time but hardly CPU time. CPU time counts every',
-    'thread of the process, V8\'s background compiler and garbage-collector threads included, so it can exceed wall time.',
+    "thread of the process, V8's background compiler and garbage-collector threads included, so it can exceed wall time.",
     '',
   );
   lines.push('| target | wall-time ratio | CPU-time ratio | limit | holds (wall) | holds (CPU) |');
@@ -269,7 +283,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     '- **check**: the YAML that `app.synth()` writes for the services input, synthesized once per benchmark run into',
     '  `.bench/input/`. *plain YAML parse* reads the files and turns every document into a JS object',
     '  (`yaml` `parseAllDocuments` + `toJS()`), the least any checker of YAML files must do; *CLI check* reads, parses',
-    '  and calls the CLI\'s `checkObjects(objects, options)` (src/rules/subjects.ts), so the ratio is the cost of the',
+    "  and calls the CLI's `checkObjects(objects, options)` (src/rules/subjects.ts), so the ratio is the cost of the",
     '  checks on top of reading the files.',
     '',
     '**Isolation and timing.** Every run of every case is a fresh `node -r ts-node/register/transpile-only` child',
@@ -279,17 +293,17 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     `load on the machine hits every case alike. ${options.reps} runs per case, ${options.bigReps} for cases of ${fmtN(options.bigThreshold)} pods; the`,
     'tables show the median.',
     '',
-    '**Memory.** *peak RSS* is the high-water mark of the child\'s resident set as the kernel records it',
+    "**Memory.** *peak RSS* is the high-water mark of the child's resident set as the kernel records it",
     '(`process.resourceUsage().maxRSS`, i.e. getrusage `ru_maxrss`), read after the work: a true peak, not a sample, so',
     'short spikes are not missed. It is the whole process — Node, ts-node, cdk8s, cdk8s-plus and this library loaded —',
     'which *RSS before work* shows on its own; the difference is what the case added. V8 collects garbage lazily, so the',
     'peak includes garbage not yet collected: it is what the process occupied (what a CI runner must provide), an upper',
-    'bound of what was strictly needed. Each child runs alone (never two at once), with Node\'s default heap limits.',
+    "bound of what was strictly needed. Each child runs alone (never two at once), with Node's default heap limits.",
     '',
     '## Environment',
     '',
     `- ${env.start.toISOString()}, commit ${env.commit}, ${env.seconds.toFixed(0)} s in total`,
-    `- rules in the catalogue (\`RULES\`) when measured: ${RULES.length === 0 ? 'none (SafePod\'s machinery only: judging, caching, settings)' : `${RULES.length}: ${RULES.map((r) => `\`${r.id}\``).join(', ')}`}`,
+    `- rules in the catalogue (\`RULES\`) when measured: ${RULES.length === 0 ? "none (SafePod's machinery only: judging, caching, settings)" : `${RULES.length}: ${RULES.map((r) => `\`${r.id}\``).join(', ')}`}`,
     `- Node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ` +
       `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- load average (1/5/15 min) at start ${env.load[0].map((x) => x.toFixed(2)).join(' / ')}, at end ${env.load[1]
