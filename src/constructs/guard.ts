@@ -65,7 +65,12 @@ export class SafePodsGuard {
   }
 
   /** The findings of every workload below `scope`, as the guard would judge them now. */
-  public static findings(scope: IConstruct): Array<Finding & { readonly path: string }> {
+  public static findings(scope: IConstruct): Array<
+    Finding & {
+      /** The construct path of the object the finding is about. */
+      readonly path: string;
+    }
+  > {
     const out: Array<Finding & { readonly path: string }> = [];
     for (const obj of guardedObjects(scope)) {
       const ctx = judgeContextFor(obj, SafePodsSettings.of(obj));

@@ -78,15 +78,24 @@ export const DEFAULTS = Object.freeze({
 
   // ---- runtime classes ---------------------------------------------------------------------------
   /** What `RuntimeClass.gvisor()` writes: gVisor's documented RuntimeClass (containerd handler `runsc`), no overhead. */
-  gvisorRuntimeClass: Object.freeze({ name: 'gvisor', handler: 'runsc' }),
+  gvisorRuntimeClass: Object.freeze({
+    /** `metadata.name` of the RuntimeClass. */
+    name: 'gvisor',
+    /** The CRI handler (containerd runtime) it selects. */
+    handler: 'runsc',
+  }),
   /**
    * What `RuntimeClass.kataQemu()` writes: kata-deploy's `kata-qemu` RuntimeClass
    * (kata-containers tools/packaging/kata-deploy/runtimeclasses/kata-qemu.yaml).
    */
   kataQemuRuntimeClass: Object.freeze({
+    /** `metadata.name` of the RuntimeClass. */
     name: 'kata-qemu',
+    /** The CRI handler (containerd runtime) it selects. */
     handler: 'kata-qemu',
+    /** `overhead.podFixed`: resources the VM adds to every pod. */
     podFixed: Object.freeze({ memory: '160Mi', cpu: '250m' }) as Readonly<Record<string, string>>,
+    /** `scheduling.nodeSelector`: the label kata-deploy puts on nodes where Kata is installed. */
     nodeSelector: Object.freeze({ 'katacontainers.io/kata-runtime': 'true' }) as Readonly<Record<string, string>>,
   }),
 });

@@ -31,6 +31,7 @@ export interface PlanTerminationGracePeriodOptions {
 
 /** A grace period that fits every PreStop hook: the value to write into `terminationGracePeriodSeconds`. */
 export interface GracePeriodFits {
+  /** Always `true`: the hook budgets fit in the grace period. */
   readonly ok: true;
   /** The value to emit. */
   readonly seconds: number;
@@ -42,6 +43,7 @@ export interface GracePeriodFits {
 
 /** A grace period that is too short for some PreStop hook. */
 export interface GracePeriodTooShort {
+  /** Always `false`: the hook budgets do not fit in the grace period. */
   readonly ok: false;
   /** One sentence with the numbers (no object path; entry points prefix it). */
   readonly message: string;

@@ -5,40 +5,107 @@
 
 /** `ExecAction`. */
 export interface ExecActionJson {
+  /**
+   * The command and its arguments, run directly (not in a shell).
+   *
+   * @default - none (the API server rejects an exec action without a command)
+   */
   readonly command?: readonly string[];
 }
 
 /** `HTTPHeader`. */
 export interface HttpHeaderJson {
+  /** The header name. */
   readonly name: string;
+  /** The header value. */
   readonly value: string;
 }
 
 /** `HTTPGetAction`. */
 export interface HttpGetActionJson {
+  /**
+   * The request path.
+   *
+   * @default "/"
+   */
   readonly path?: string;
+  /**
+   * The port: a number or an IANA port name of the container.
+   *
+   * @default - none (the API server rejects a missing port)
+   */
   readonly port?: number | string;
+  /**
+   * The host to connect to.
+   *
+   * @default - the pod IP
+   */
   readonly host?: string;
+  /**
+   * `HTTP` or `HTTPS`.
+   *
+   * @default "HTTP"
+   */
   readonly scheme?: string;
+  /**
+   * Extra headers sent with the request.
+   *
+   * @default - no extra headers
+   */
   readonly httpHeaders?: readonly HttpHeaderJson[];
 }
 
 /** `TCPSocketAction` (accepted by the API, never run by the kubelet). */
 export interface TcpSocketActionJson {
+  /**
+   * The port: a number or an IANA port name of the container.
+   *
+   * @default - none (the API server rejects a missing port)
+   */
   readonly port?: number | string;
+  /**
+   * The host to connect to.
+   *
+   * @default - the pod IP
+   */
   readonly host?: string;
 }
 
 /** `SleepAction` (Kubernetes 1.29+). */
 export interface SleepActionJson {
+  /**
+   * How long to sleep, in seconds.
+   *
+   * @default - none (read as 0, which versions before zero-sleep support reject)
+   */
   readonly seconds?: number;
 }
 
 /** `LifecycleHandler`. */
 export interface LifecycleHandlerJson {
+  /**
+   * `exec`: runs a command inside the container.
+   *
+   * @default - no exec action
+   */
   readonly exec?: ExecActionJson;
+  /**
+   * `httpGet`: sends an HTTP GET request to the container.
+   *
+   * @default - no HTTP GET action
+   */
   readonly httpGet?: HttpGetActionJson;
+  /**
+   * `tcpSocket`: opens a TCP connection (accepted by the API, never run by the kubelet as a hook).
+   *
+   * @default - no TCP socket action
+   */
   readonly tcpSocket?: TcpSocketActionJson;
+  /**
+   * `sleep`: pauses for a number of seconds (Kubernetes 1.29+).
+   *
+   * @default - no sleep action
+   */
   readonly sleep?: SleepActionJson;
   /** Fields of newer or older API versions, carried as they are. */
   readonly [key: string]: unknown;
@@ -46,7 +113,17 @@ export interface LifecycleHandlerJson {
 
 /** `Lifecycle`: a container's `lifecycle` field. */
 export interface LifecycleJson {
+  /**
+   * Runs right after the container is created; the container is not Running until it returns.
+   *
+   * @default - no PostStart hook
+   */
   readonly postStart?: LifecycleHandlerJson;
+  /**
+   * Runs before the container is sent SIGTERM; counts against the termination grace period.
+   *
+   * @default - no PreStop hook
+   */
   readonly preStop?: LifecycleHandlerJson;
 }
 

@@ -41,10 +41,17 @@ export interface PluginValidationContext {
   /** Paths of the synthesized manifests. */
   readonly manifests: readonly string[];
   /** Construct metadata: `metadata.name` of each resource → its construct path. */
-  readonly metadata: { readonly [resourceName: string]: { readonly path: string } };
+  readonly metadata: {
+    readonly [resourceName: string]: {
+      /** The construct path of the resource. */
+      readonly path: string;
+    };
+  };
   /** The report the plugin fills. */
   readonly report: {
+    /** Records one violation. */
     addViolation(violation: PluginViolation): void;
+    /** Completes the report with an overall status and optional metadata. */
     submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
   };
 }

@@ -13,54 +13,294 @@ export type JsonObject = { [key: string]: unknown };
 
 /** The fields of a lifecycle handler the rules read (any version of the API). */
 export interface LifecycleHandlerJson {
-  readonly exec?: { readonly command?: readonly string[] };
-  readonly httpGet?: {
-    readonly path?: string;
-    readonly port?: number | string;
-    readonly host?: string;
-    readonly scheme?: string;
-    readonly httpHeaders?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  /**
+   * `exec`: runs a command inside the container.
+   *
+   * @default - no exec action
+   */
+  readonly exec?: {
+    /**
+     * The command and its arguments, run directly (not in a shell).
+     *
+     * @default - none (the API server rejects an exec action without a command)
+     */
+    readonly command?: readonly string[];
   };
-  readonly tcpSocket?: { readonly port?: number | string; readonly host?: string };
-  readonly sleep?: { readonly seconds?: number };
+  /**
+   * `httpGet`: sends an HTTP GET request to the container.
+   *
+   * @default - no HTTP GET action
+   */
+  readonly httpGet?: {
+    /**
+     * The request path.
+     *
+     * @default "/"
+     */
+    readonly path?: string;
+    /**
+     * The port: a number or an IANA port name of the container.
+     *
+     * @default - none (the API server rejects a missing port)
+     */
+    readonly port?: number | string;
+    /**
+     * The host to connect to.
+     *
+     * @default - the pod IP
+     */
+    readonly host?: string;
+    /**
+     * `HTTP` or `HTTPS`.
+     *
+     * @default "HTTP"
+     */
+    readonly scheme?: string;
+    /**
+     * Extra headers sent with the request.
+     *
+     * @default - no extra headers
+     */
+    readonly httpHeaders?: ReadonlyArray<{
+      /** The header name. */
+      readonly name: string;
+      /** The header value. */
+      readonly value: string;
+    }>;
+  };
+  /**
+   * `tcpSocket`: opens a TCP connection (accepted by the API, never run by the kubelet as a hook).
+   *
+   * @default - no TCP socket action
+   */
+  readonly tcpSocket?: {
+    /**
+     * The port: a number or an IANA port name of the container.
+     *
+     * @default - none (the API server rejects a missing port)
+     */
+    readonly port?: number | string;
+    /**
+     * The host to connect to.
+     *
+     * @default - the pod IP
+     */
+    readonly host?: string;
+  };
+  /**
+   * `sleep`: pauses for a number of seconds (Kubernetes 1.29+).
+   *
+   * @default - no sleep action
+   */
+  readonly sleep?: {
+    /**
+     * How long to sleep, in seconds.
+     *
+     * @default - none (read as 0, which versions before zero-sleep support reject)
+     */
+    readonly seconds?: number;
+  };
+  /** Fields of newer or older API versions, carried as they are. */
   readonly [key: string]: unknown;
 }
 
 /** The fields of an `env[]` entry the rules read. */
 export interface EnvVarJson {
+  /** The variable name. */
   readonly name: string;
+  /**
+   * A literal value; `$(VAR)` references are expanded by the kubelet.
+   *
+   * @default - empty, unless `valueFrom` is set
+   */
   readonly value?: string;
+  /**
+   * The source of the value (`fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`).
+   *
+   * @default - the value comes from `value`
+   */
   readonly valueFrom?: JsonObject;
 }
 
 /** The fields of a container the rules read. */
 export interface ContainerJson {
+  /** The container name. */
   readonly name: string;
+  /**
+   * The image reference.
+   *
+   * @default - none
+   */
   readonly image?: string;
+  /**
+   * `Always`, `IfNotPresent` or `Never`.
+   *
+   * @default - derived by Kubernetes from the image: `Always` for `latest` or no tag, otherwise `IfNotPresent`
+   */
   readonly imagePullPolicy?: string;
+  /**
+   * The entrypoint; `$(VAR)` references are expanded by the kubelet.
+   *
+   * @default - the image's ENTRYPOINT
+   */
   readonly command?: readonly string[];
+  /**
+   * The arguments to the entrypoint; `$(VAR)` references are expanded by the kubelet.
+   *
+   * @default - the image's CMD
+   */
   readonly args?: readonly string[];
+  /**
+   * Environment variables, in order.
+   *
+   * @default - none
+   */
   readonly env?: readonly EnvVarJson[];
+  /**
+   * ConfigMaps and Secrets whose keys become environment variables (optionally with a `prefix`).
+   *
+   * @default - none
+   */
   readonly envFrom?: readonly JsonObject[];
-  readonly ports?: ReadonlyArray<{ readonly name?: string; readonly containerPort: number; readonly protocol?: string }>;
-  readonly lifecycle?: { readonly postStart?: LifecycleHandlerJson; readonly preStop?: LifecycleHandlerJson };
+  /**
+   * The ports the container exposes.
+   *
+   * @default - none
+   */
+  readonly ports?: ReadonlyArray<{
+    /**
+     * An IANA port name, referable from hooks and probes.
+     *
+     * @default - unnamed
+     */
+    readonly name?: string;
+    /** The port number in the container. */
+    readonly containerPort: number;
+    /**
+     * `TCP`, `UDP` or `SCTP`.
+     *
+     * @default "TCP"
+     */
+    readonly protocol?: string;
+  }>;
+  /**
+   * The container's lifecycle hooks.
+   *
+   * @default - no hooks
+   */
+  readonly lifecycle?: {
+    /**
+     * Runs right after the container is created.
+     *
+     * @default - no PostStart hook
+     */
+    readonly postStart?: LifecycleHandlerJson;
+    /**
+     * Runs before the container is sent SIGTERM.
+     *
+     * @default - no PreStop hook
+     */
+    readonly preStop?: LifecycleHandlerJson;
+  };
+  /**
+   * The container's own restart policy; `Always` on an init container makes it a sidecar (Kubernetes 1.28+).
+   *
+   * @default - the pod's restart policy applies
+   */
   readonly restartPolicy?: string;
-  readonly resources?: { readonly requests?: Record<string, string | number>; readonly limits?: Record<string, string | number> };
+  /**
+   * Compute resource requests and limits.
+   *
+   * @default - no requests or limits
+   */
+  readonly resources?: {
+    /**
+     * Minimum resources the container needs, by resource name.
+     *
+     * @default - none
+     */
+    readonly requests?: Record<string, string | number>;
+    /**
+     * Maximum resources the container may use, by resource name.
+     *
+     * @default - none
+     */
+    readonly limits?: Record<string, string | number>;
+  };
+  /** Other container fields, carried as they are. */
   readonly [key: string]: unknown;
 }
 
 /** The fields of a pod spec the rules read. */
 export interface PodSpecJson {
+  /**
+   * The regular containers.
+   *
+   * @default - none (the API server requires at least one)
+   */
   readonly containers?: readonly ContainerJson[];
+  /**
+   * Init containers, run in order before the regular containers (or alongside them as sidecars).
+   *
+   * @default - none
+   */
   readonly initContainers?: readonly ContainerJson[];
+  /**
+   * Ephemeral (debug) containers.
+   *
+   * @default - none
+   */
   readonly ephemeralContainers?: readonly ContainerJson[];
+  /**
+   * Whether the kubelet injects service-link variables for the Services of the pod's namespace.
+   *
+   * @default - true (Kubernetes' default; SafePod writes false)
+   */
   readonly enableServiceLinks?: boolean;
+  /**
+   * The RuntimeClass the pod runs with.
+   *
+   * @default - the cluster's default runtime handler
+   */
   readonly runtimeClassName?: string;
+  /**
+   * Seconds between SIGTERM and SIGKILL; PreStop hooks run inside this period.
+   *
+   * @default 30
+   */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Labels a node must have for the pod to be scheduled there.
+   *
+   * @default - none
+   */
   readonly nodeSelector?: Record<string, string>;
+  /**
+   * Taints the pod tolerates.
+   *
+   * @default - none
+   */
   readonly tolerations?: readonly JsonObject[];
+  /**
+   * Per-pod resource overhead; set by RuntimeClass admission, not by the author.
+   *
+   * @default - none
+   */
   readonly overhead?: Record<string, string | number>;
-  readonly imagePullSecrets?: ReadonlyArray<{ readonly name?: string }>;
+  /**
+   * Secrets used to pull the pod's images.
+   *
+   * @default - none
+   */
+  readonly imagePullSecrets?: ReadonlyArray<{
+    /**
+     * The name of a Secret in the pod's namespace.
+     *
+     * @default - none
+     */
+    readonly name?: string;
+  }>;
+  /** Other pod spec fields, carried as they are. */
   readonly [key: string]: unknown;
 }
 
@@ -114,7 +354,22 @@ export interface ServiceFacts {
    */
   readonly clusterIP?: string;
   /** `spec.ports`. */
-  readonly ports: ReadonlyArray<{ readonly name?: string; readonly port: number; readonly protocol?: string }>;
+  readonly ports: ReadonlyArray<{
+    /**
+     * The port name; named ports also get `<SERVICE>_SERVICE_PORT_<NAME>` variables.
+     *
+     * @default - unnamed
+     */
+    readonly name?: string;
+    /** The Service port number. */
+    readonly port: number;
+    /**
+     * `TCP`, `UDP` or `SCTP`.
+     *
+     * @default "TCP"
+     */
+    readonly protocol?: string;
+  }>;
   /**
    * Where the Service was defined (construct path or file), for messages.
    *

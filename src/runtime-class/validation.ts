@@ -30,7 +30,22 @@ export interface RuntimeClassJson {
    *
    * @default - no metadata (invalid: the name is required)
    */
-  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly metadata?: {
+    /**
+     * The RuntimeClass name (a DNS-1123 subdomain).
+     *
+     * @default - none (invalid: the name is required)
+     */
+    readonly name?: string;
+    /**
+     * Must be absent: RuntimeClass is cluster-scoped.
+     *
+     * @default - none
+     */
+    readonly namespace?: string;
+    /** Other metadata fields, carried as they are. */
+    readonly [key: string]: unknown;
+  };
   /**
    * The CRI handler (a DNS-1123 label).
    *
@@ -42,13 +57,33 @@ export interface RuntimeClassJson {
    *
    * @default - no overhead
    */
-  readonly overhead?: { readonly podFixed?: Readonly<Record<string, string | number>> };
+  readonly overhead?: {
+    /**
+     * Resources added to every pod that uses this RuntimeClass, by resource name.
+     *
+     * @default - no overhead
+     */
+    readonly podFixed?: Readonly<Record<string, string | number>>;
+  };
   /**
    * `scheduling.nodeSelector` and `scheduling.tolerations`.
    *
    * @default - pods may run on every node
    */
-  readonly scheduling?: { readonly nodeSelector?: Readonly<Record<string, string>>; readonly tolerations?: readonly TolerationJson[] };
+  readonly scheduling?: {
+    /**
+     * Labels nodes must have; merged into each pod's `nodeSelector`.
+     *
+     * @default - no node selector
+     */
+    readonly nodeSelector?: Readonly<Record<string, string>>;
+    /**
+     * Tolerations merged into each pod's tolerations.
+     *
+     * @default - no tolerations
+     */
+    readonly tolerations?: readonly TolerationJson[];
+  };
 }
 
 /** `NameIsDNSLabel(handler)`: the messages for a RuntimeClass handler (empty when valid). */
