@@ -79,6 +79,8 @@ export type {
   LifecycleJson,
   ValidateLifecycleOptions,
 } from './hooks';
+export type { GracePeriodFits, GracePeriodTooShort, PlanTerminationGracePeriodOptions, PreStopBudget } from './hooks/grace';
+export type { ContainerKind, ExecActionJson, HttpGetActionJson, HttpHeaderJson, TcpSocketActionJson, SleepActionJson } from './hooks/types';
 
 // ---- the rule catalogue and its entry points ---------------------------------------------------------------
 export { judgeSubject, hasErrors, formatFinding, SUPPRESS_ANNOTATION_PREFIX } from './rules/judge';
@@ -119,6 +121,7 @@ export type {
 export { admitPod, AdmissionRejectionKind } from './runtime-class/admission';
 export type { AdmissionResult, AdmissionRejection } from './runtime-class/admission';
 export { effectiveRequests, effectiveRequestStrings } from './runtime-class/requests';
+export type { ResourceQuantities } from './runtime-class/requests';
 export { validateRuntimeClass, validateRuntimeClassUpdate, validateHandler, validateRuntimeClassName } from './runtime-class/validation';
 export type { RuntimeClassJson } from './runtime-class/validation';
 export { resolveRuntimeClass } from './runtime-class/resolve';

@@ -1,3 +1,4 @@
+import type { LifecycleHandlerJson } from '../hooks/types';
 import type { KubernetesVersion } from '../k8s/version';
 
 /** How bad a finding is. */
@@ -11,98 +12,8 @@ export enum Severity {
 /** A JSON object as Kubernetes sees it. */
 export type JsonObject = { [key: string]: unknown };
 
-/** The fields of a lifecycle handler the rules read (any version of the API). */
-export interface LifecycleHandlerJson {
-  /**
-   * `exec`: runs a command inside the container.
-   *
-   * @default - no exec action
-   */
-  readonly exec?: {
-    /**
-     * The command and its arguments, run directly (not in a shell).
-     *
-     * @default - none (the API server rejects an exec action without a command)
-     */
-    readonly command?: readonly string[];
-  };
-  /**
-   * `httpGet`: sends an HTTP GET request to the container.
-   *
-   * @default - no HTTP GET action
-   */
-  readonly httpGet?: {
-    /**
-     * The request path.
-     *
-     * @default "/"
-     */
-    readonly path?: string;
-    /**
-     * The port: a number or an IANA port name of the container.
-     *
-     * @default - none (the API server rejects a missing port)
-     */
-    readonly port?: number | string;
-    /**
-     * The host to connect to.
-     *
-     * @default - the pod IP
-     */
-    readonly host?: string;
-    /**
-     * `HTTP` or `HTTPS`.
-     *
-     * @default "HTTP"
-     */
-    readonly scheme?: string;
-    /**
-     * Extra headers sent with the request.
-     *
-     * @default - no extra headers
-     */
-    readonly httpHeaders?: ReadonlyArray<{
-      /** The header name. */
-      readonly name: string;
-      /** The header value. */
-      readonly value: string;
-    }>;
-  };
-  /**
-   * `tcpSocket`: opens a TCP connection (accepted by the API, never run by the kubelet as a hook).
-   *
-   * @default - no TCP socket action
-   */
-  readonly tcpSocket?: {
-    /**
-     * The port: a number or an IANA port name of the container.
-     *
-     * @default - none (the API server rejects a missing port)
-     */
-    readonly port?: number | string;
-    /**
-     * The host to connect to.
-     *
-     * @default - the pod IP
-     */
-    readonly host?: string;
-  };
-  /**
-   * `sleep`: pauses for a number of seconds (Kubernetes 1.29+).
-   *
-   * @default - no sleep action
-   */
-  readonly sleep?: {
-    /**
-     * How long to sleep, in seconds.
-     *
-     * @default - none (read as 0, which versions before zero-sleep support reject)
-     */
-    readonly seconds?: number;
-  };
-  /** Fields of newer or older API versions, carried as they are. */
-  readonly [key: string]: unknown;
-}
+/** The fields of a lifecycle handler the rules read (any version of the API): the hooks area's JSON type. */
+export type { LifecycleHandlerJson } from '../hooks/types';
 
 /** The fields of an `env[]` entry the rules read. */
 export interface EnvVarJson {
