@@ -45,3 +45,23 @@ describe('examples', () => {
     expect(fs.readdirSync(out).sort()).toContain('web.k8s.yaml');
   }, 60_000);
 });
+
+describe('README graceful-shutdown excerpt', () => {
+  test('every line of the excerpt appears in the synthesized example, in order', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const excerpt = /### Example: graceful shutdown[\s\S]*?```yaml\n([\s\S]*?)```/
+      .exec(readme)![1]
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const app = buildExamples(Testing.app());
+    const yaml = app.synthYaml();
+    const doc = yaml.split(/^---$/m).find((d) => d.includes('name: graceful-checkout'))!;
+    const lines = doc.split('\n');
+    let at = 0;
+    for (const line of excerpt) {
+      const found = lines.findIndex((l, i) => i >= at && l.trim() === line.trim());
+      expect({ line, found: found >= 0 }).toEqual({ line, found: true });
+      at = found + 1;
+    }
+  });
+});

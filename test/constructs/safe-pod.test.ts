@@ -252,3 +252,29 @@ describe('SafePod runtimeClass', () => {
     expect(() => new SafePod(Testing.chart(), 'web', { runtimeClass: '', containers: [{ image: 'nginx:1.27.3' }] })).toThrow(/runtimeClass is ""/);
   });
 });
+
+describe('SafePod service links', () => {
+  test('with links on, a Service named after the env prefix of the app fails synth naming both objects and the variable', () => {
+    const app = Testing.app();
+    SafePodsSettings.set(app, { warnings: WarningMode.IGNORE });
+    const chart = new Chart(app, 'prod', { namespace: 'shop' });
+    new kplus.Service(chart, 'kafka', { metadata: { name: 'kafka' }, ports: [{ name: 'broker', port: 9092 }] });
+    new SafePod(chart, 'consumer', {
+      enableServiceLinks: true,
+      containers: [{ name: 'app', image: 'ghcr.io/acme/consumer:1.0.0', envVariables: { KAFKA_BROKERS: kplus.EnvValue.fromValue('kafka:9092') } }],
+    });
+    expect(() => chart.toJson()).toThrow(
+      /\[prod\/consumer\] container "app": Service "shop\/kafka" \(Service prod\/kafka\/Resource\) injects "KAFKA_PORT=tcp:\/\/<cluster-ip>:9092".*"KAFKA_BROKERS".*\[env-service-link-prefix\]/,
+    );
+  });
+
+  test('with the default (links off) the same pod synthesizes, and says so explicitly', () => {
+    const chart = new Chart(Testing.app(), 'prod', { namespace: 'shop' });
+    new kplus.Service(chart, 'kafka', { metadata: { name: 'kafka' }, ports: [{ name: 'broker', port: 9092 }] });
+    new SafePod(chart, 'consumer', {
+      containers: [{ name: 'app', image: 'ghcr.io/acme/consumer:1.0.0', envVariables: { KAFKA_BROKERS: kplus.EnvValue.fromValue('kafka:9092') } }],
+    });
+    const pod = Testing.synth(chart).find((o) => o.kind === 'Pod');
+    expect(pod.spec.enableServiceLinks).toBe(false);
+  });
+});
