@@ -163,19 +163,20 @@ export class SafePod extends kplus.Pod {
     pendingAnnotations.delete(this);
 
     this.node.addValidation({ validate: () => this.validateSafePod() });
-    // open a synth pass on the root before any SafePod validates (see _synth-pass.ts)
-    synthPassOf(this);
     const l1 = ApiObject.of(this);
     const toJson = l1.toJson.bind(l1);
-    // The object judged during validation is the object written: keep it for the synth that follows.
+    // The object judged during validation is the object written: keep it for the synth that follows, and only for
+    // that synth (a pod validated in a synth of another chart is never written by it; the next synth re-renders).
+    const pass = synthPassOf(this);
     l1.toJson = (): JsonObject => {
       const cached = this.validatedJson;
       this.validatedJson = undefined;
-      return cached ?? this.finish(toJson());
+      if (cached && cached.pass === pass.id) return cached.json;
+      return this.finish(toJson());
     };
   }
 
-  private validatedJson?: JsonObject;
+  private validatedJson?: { readonly pass: number; readonly json: JsonObject };
   private validatedPlan?: PodHooksPlan;
 
   /**
@@ -316,8 +317,9 @@ export class SafePod extends kplus.Pod {
   }
 
   private judge(inSynth: boolean, settings: ResolvedSafePodsSettings = SafePodsSettings.of(this)): Finding[] {
+    this.validatedJson = undefined;
     const json = ApiObject.of(this).toJson() as JsonObject;
-    if (inSynth) this.validatedJson = json;
+    if (inSynth) this.validatedJson = { pass: synthPassOf(this).id, json };
     const metadata = (json.metadata ?? {}) as { name?: string; namespace?: string; annotations?: Record<string, string> };
     const subject: PodSubject = {
       kind: 'Pod',

@@ -278,3 +278,35 @@ describe('SafePod service links', () => {
     expect(pod.spec.enableServiceLinks).toBe(false);
   });
 });
+
+describe('SafePod synthesis', () => {
+  test('a pod changed between two synths is judged and written afresh, also after a synth of another chart', () => {
+    const app = Testing.app();
+    SafePodsSettings.set(app, { warnings: WarningMode.IGNORE });
+    const a = new Chart(app, 'a');
+    const b = new Chart(app, 'b');
+    new SafePod(a, 'web', { containers: [{ image: 'nginx:1.27.3' }] });
+    const pod = new SafePod(b, 'api', { containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0' }] });
+    Testing.synth(a); // validates the whole app, b's pod included, but writes only a
+    pod.addContainer({ name: 'sidecar', image: 'envoyproxy/envoy:v1.31.2' });
+    const [json] = Testing.synth(b);
+    expect(json.spec.containers.map((c: { name: string }) => c.name)).toEqual(['api', 'sidecar']);
+    pod.addContainer({ name: 'bad', image: 'nginx:latest' });
+    expect(() => Testing.synth(b)).toThrow(/container "bad".*\[image-not-pinned\]/);
+  });
+
+  test('the YAML is deterministic: two synths of the same app are identical', () => {
+    const build = (): string => {
+      const app = Testing.app();
+      SafePodsSettings.set(app, { kubernetesVersion: KubernetesVersion.V1_30, warnings: WarningMode.IGNORE });
+      const chart = new Chart(app, 'prod');
+      new SafePod(chart, 'web', {
+        containers: [
+          { image: 'nginx:1.27.3', hooks: { preStop: LifecycleHook.sleep(5), postStart: LifecycleHook.exec(['/warm'], { budgetSeconds: 3 }) } },
+        ],
+      });
+      return app.synthYaml();
+    };
+    expect(build()).toEqual(build());
+  });
+});
