@@ -117,10 +117,24 @@ describe('SafePod image rules', () => {
     expect(() => chart.toJson()).toThrow(/\[image-digest-required\]/);
   });
 
-  test('a floating tag is a warning: printed, not fatal, and an error with WarningMode.FAIL', () => {
+  test('a floating tag is a warning: printed once per synth (grouped, with the path), not fatal, and an error with WarningMode.FAIL', async () => {
     const chart = Testing.chart();
     const pod = new SafePod(chart, 'web', { containers: [{ image: 'nginx:stable' }] });
-    expect(() => Testing.synth(chart)).not.toThrow();
+    const printed: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(() => Testing.synth(chart)).not.toThrow();
+      await new Promise((resolve) => process.nextTick(resolve));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(
+      /^cdk8s-safe-pods: 1 warning:\n {2}\[test\/web\] warning: container "main": image "nginx:stable" .*\[image-floating-tag\]\n$/,
+    );
     expect(pod.findings().map((f) => [f.rule, f.severity])).toContainEqual(['image-floating-tag', 'warning']);
 
     const app = Testing.app();
