@@ -9,9 +9,9 @@ const VERSION_SYMBOL = Symbol.for('cdk8s-safe-pods.KubernetesVersion');
 export class KubernetesVersion {
   /** Kubernetes 1.27, the API version of cdk8s-plus-27. */
   public static readonly V1_27 = new KubernetesVersion(1, 27);
-  /** Kubernetes 1.28: sidecar init containers (`restartPolicy: Always`). */
+  /** Kubernetes 1.28 (sidecar init containers exist, but SidecarContainers is alpha and off by default). */
   public static readonly V1_28 = new KubernetesVersion(1, 28);
-  /** Kubernetes 1.29: kubelets parse images with `distribution/reference`. */
+  /** Kubernetes 1.29: kubelets parse images with `distribution/reference`; sidecar init containers on by default. */
   public static readonly V1_29 = new KubernetesVersion(1, 29);
   /** Kubernetes 1.30: the native `sleep` lifecycle action is on by default. */
   public static readonly V1_30 = new KubernetesVersion(1, 30);
