@@ -3,7 +3,7 @@
 // ---- foundations -------------------------------------------------------------------------------------------
 export { DEFAULTS } from './defaults';
 export type { Defaults } from './defaults';
-export { ManifestError } from './errors';
+export { ManifestError } from './k8s/errors';
 export { KubernetesVersion } from './k8s/version';
 export {
   validateDns1123Label,
@@ -48,8 +48,8 @@ export { kubeletServiceEnv, serviceEnvName, masterServiceFacts, envBlockBytes } 
 export type { KubeletServiceEnvOptions } from './env/service-env';
 export { expandVariables, variableReferences, unresolvableReferences, assembleContainerEnv, VALUE_FROM_PLACEHOLDER } from './env/expansion';
 export type { EnvEntry, ContainerEnvInput } from './env/expansion';
-export { DownwardApi, addCommonDownwardEnv, COMMON_DOWNWARD_ENV } from './env/downward-api';
-export type { DownwardApiResourceOptions } from './env/downward-api';
+export { DownwardApi, addCommonDownwardEnv, COMMON_DOWNWARD_ENV } from './constructs/downward-api';
+export type { DownwardApiResourceOptions } from './constructs/downward-api';
 
 // ---- lifecycle hooks ---------------------------------------------------------------------------------------
 export {
@@ -102,7 +102,8 @@ export type {
   JsonObject,
 } from './rules/types';
 export { subjectsOf, factsOf, contextFor, checkObjects, describeSource } from './rules/subjects';
-export type { ObjectFacts, SourceLocation, LocatedObject, ObjectFinding, CheckOptions } from './rules/subjects';
+export type { ObjectFacts, ObjectFinding, CheckOptions } from './rules/subjects';
+export type { SourceLocation, LocatedObject } from './k8s/shapes';
 export { runCli, ExitCode, STDIN_FILE } from './cli/run';
 export type { CliIo, JsonFinding } from './cli/run';
 export { SafePodsValidation } from './plugin';

@@ -1,11 +1,12 @@
 import { parseArgs } from 'util';
 import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
-import { ManifestSyntaxError, manifestFiles, parseManifests, readManifestFile } from '../private/manifests';
+import { ManifestSyntaxError, manifestFiles, parseManifests, readManifestFile } from '../io/manifests';
 import { RULES } from '../rules/catalogue';
 import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from '../rules/judge';
 import { checkObjects } from '../rules/subjects';
-import type { LocatedObject, ObjectFinding } from '../rules/subjects';
+import type { LocatedObject } from '../k8s/shapes';
+import type { ObjectFinding } from '../rules/subjects';
 import type { Rule, RuleInfo } from '../rules/types';
 import { Severity } from '../rules/types';
 

@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { ObjectFacts } from '../rules/subjects';
 import { contextFor, factsOf } from '../rules/subjects';
-import type { JudgeContext, RuntimeClassFacts, ServiceFacts } from '../rules/types';
+import type { RuntimeClassFacts, ServiceFacts } from '../k8s/shapes';
+import type { JudgeContext } from '../rules/types';
 import type { SynthPass } from './_synth-pass';
 import type { ResolvedSafePodsSettings } from './settings';
 

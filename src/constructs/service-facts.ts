@@ -4,8 +4,8 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { kubeletServiceEnv, masterServiceFacts, MASTER_SERVICE_NAME, MASTER_SERVICE_NAMESPACE } from '../env/service-env';
-import { ManifestError } from '../errors';
-import type { ServiceFacts } from '../rules/types';
+import { ManifestError } from '../k8s/errors';
+import type { ServiceFacts } from '../k8s/shapes';
 
 /** A Service in any of the forms `serviceLinkEnv` accepts: a cdk8s-plus `Service`, a `KubeService`, or plain facts. */
 export type ServiceLike = kplus.Service | kplus.k8s.KubeService | ServiceFacts;

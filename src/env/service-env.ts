@@ -5,7 +5,7 @@
  * `FromServices`, `makeEnvVariableName`, `makeLinkVariables` (the `net.JoinHostPort` version: IPv6 bracketed in URLs).
  */
 import { DEFAULTS } from '../defaults';
-import type { ServiceFacts } from '../rules/types';
+import type { ServiceFacts } from '../k8s/shapes';
 
 /** The namespace of the `kubernetes` master Service. */
 export const MASTER_SERVICE_NAMESPACE = 'default';

@@ -1,4 +1,4 @@
-import { ManifestError } from '../errors';
+import { ManifestError } from '../k8s/errors';
 import { validateHttpHeaderName, validatePortName, validatePortNumber } from '../k8s/names';
 import type { KubernetesVersion } from '../k8s/version';
 import type { ContainerHookBudgets } from './budget';

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../defaults';
-import { ManifestError } from '../errors';
+import { ManifestError } from '../k8s/errors';
 import type { KubernetesVersion } from '../k8s/version';
 import type { ContainerHookBudgets } from './budget';
 import { HOOK_BUDGETS_ANNOTATION, formatHookBudgetAnnotation } from './budget';

@@ -1,26 +1,12 @@
 import { DEFAULTS } from '../defaults';
+import { IMAGE_PULL_POLICIES, ImagePullPolicy } from '../k8s/shapes';
 import type { KubernetesVersion } from '../k8s/version';
 import type { PinningOptions } from './pinning';
 import { assessPinning } from './pinning';
 import type { ImageReference, ReferenceGrammar } from './reference';
 import { kubernetesImageTag, referenceGrammarFor } from './reference';
 
-/** When the kubelet pulls an image (`imagePullPolicy`). */
-export enum ImagePullPolicy {
-  /** Pull (resolve the tag against the registry) every time a container starts. */
-  ALWAYS = 'Always',
-  /** Pull only when the image is not on the node. */
-  IF_NOT_PRESENT = 'IfNotPresent',
-  /** Never pull; the image must already be on the node. */
-  NEVER = 'Never',
-}
-
-/** The values the API server accepts for `imagePullPolicy` (`validatePullPolicy`). */
-export const IMAGE_PULL_POLICIES: readonly ImagePullPolicy[] = Object.freeze([
-  ImagePullPolicy.ALWAYS,
-  ImagePullPolicy.IF_NOT_PRESENT,
-  ImagePullPolicy.NEVER,
-]);
+export { IMAGE_PULL_POLICIES, ImagePullPolicy } from '../k8s/shapes';
 
 /** Whether `x` is a value the API server accepts for `imagePullPolicy` (case-sensitive). */
 export function isImagePullPolicy(x: unknown): x is ImagePullPolicy {

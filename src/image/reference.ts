@@ -13,7 +13,7 @@
  * but it runs in linear time and can say which piece is wrong.
  */
 
-import { ManifestError } from '../errors';
+import { ManifestError } from '../k8s/errors';
 import type { KubernetesVersion } from '../k8s/version';
 
 const IMAGE_REFERENCE_SYMBOL = Symbol.for('cdk8s-safe-pods.ImageReference');

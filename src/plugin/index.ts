@@ -1,10 +1,11 @@
 import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
-import { readManifestFile } from '../private/manifests';
+import { readManifestFile } from '../io/manifests';
 import { RULES } from '../rules/catalogue';
 import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from '../rules/judge';
 import { checkObjects } from '../rules/subjects';
-import type { LocatedObject, ObjectFinding } from '../rules/subjects';
+import type { LocatedObject } from '../k8s/shapes';
+import type { ObjectFinding } from '../rules/subjects';
 import type { Rule, RuleInfo } from '../rules/types';
 import { Severity } from '../rules/types';
 

@@ -2,6 +2,7 @@ import { DEFAULTS } from '../defaults';
 import type { KubernetesVersion } from '../k8s/version';
 import { RULES } from './catalogue';
 import { judgeSubject } from './judge';
+import type { LocatedObject, SourceLocation } from '../k8s/shapes';
 import type { Finding, JsonObject, JudgeContext, PodSpecJson, PodSubject, Rule, RuntimeClassFacts, ServiceFacts } from './types';
 
 /**
@@ -169,48 +170,6 @@ export function factsOf(objects: Iterable<unknown>): ObjectFacts {
     }
   }
   return { services, runtimeClasses };
-}
-
-/** Where an object was read from. */
-export interface SourceLocation {
-  /** The file (as given on the command line), or `<stdin>`. */
-  readonly file: string;
-  /**
-   * Index of the YAML document in the file, from 0.
-   *
-   * @default - not known
-   */
-  readonly document?: number;
-  /**
-   * Index of the object in the `items` of a `List` document (or in a top-level array), from 0.
-   *
-   * @default - the document is the object itself
-   */
-  readonly item?: number;
-  /**
-   * Line of the object (from 1). In a finding, the line of the offending field when it can be found.
-   *
-   * @default - not known
-   */
-  readonly line?: number;
-}
-
-/** An object to check, with where it came from. */
-export interface LocatedObject {
-  /** The Kubernetes object, as plain JSON. */
-  readonly object: unknown;
-  /**
-   * Where the object was read from.
-   *
-   * @default - not known (objects built in memory)
-   */
-  readonly source?: SourceLocation;
-  /**
-   * Returns the line (from 1) of a field of this object, e.g. `spec.containers[0].image`, for precise locations.
-   *
-   * @default - findings carry the line of the object
-   */
-  readonly lineOf?: (field: string) => number | undefined;
 }
 
 /** A finding about one object: the judge's finding plus the object's identity and location. */

@@ -5,7 +5,7 @@
 import { ResourceQuantity } from '../k8s/quantity';
 import type { TolerationJson } from '../k8s/tolerations';
 import { mergeTolerations } from '../k8s/tolerations';
-import type { JsonObject, PodSpecJson, RuntimeClassFacts } from '../rules/types';
+import type { JsonObject, PodSpecJson, RuntimeClassFacts } from '../k8s/shapes';
 
 /** Why the admission plugin refused a Pod. */
 export enum AdmissionRejectionKind {

@@ -4,7 +4,7 @@
  * adds at admission (KEP-688).
  */
 import { ResourceQuantity } from '../k8s/quantity';
-import type { ContainerJson, PodSpecJson, RuntimeClassFacts } from '../rules/types';
+import type { ContainerJson, PodSpecJson, RuntimeClassFacts } from '../k8s/shapes';
 
 /** Resource name to quantity, e.g. `{ cpu: 250m, memory: 120Mi }`. */
 export type ResourceQuantities = Readonly<Record<string, ResourceQuantity>>;

@@ -2,7 +2,7 @@
  * Resolving a RuntimeClass reference (`IRuntimeClass` or a name string) to the `spec.runtimeClassName` to write,
  * against the classes an app is known to define.
  */
-import type { RuntimeClassFacts } from '../rules/types';
+import type { RuntimeClassFacts } from '../k8s/shapes';
 import { validateRuntimeClassName } from './validation';
 
 /** A RuntimeClass a pod can refer to: one defined in the app (`RuntimeClass`) or provided by the cluster. */

@@ -9,7 +9,7 @@ import { validateDns1123Label, validateDns1123Subdomain, validateLabelValue, val
 import { validateResourceList } from '../k8s/resources';
 import type { TolerationJson } from '../k8s/tolerations';
 import { validateTolerations } from '../k8s/tolerations';
-import type { JsonObject, RuntimeClassFacts } from '../rules/types';
+import type { JsonObject, RuntimeClassFacts } from '../k8s/shapes';
 
 /** A `node.k8s.io/v1` RuntimeClass as JSON (the fields validation reads). */
 export interface RuntimeClassJson {

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { RuntimeClass } from '../../src/constructs/runtime-class';
 import { DEFAULTS } from '../../src/defaults';
-import { ManifestError } from '../../src/errors';
+import { ManifestError } from '../../src/k8s/errors';
 import { TaintEffect, TolerationOperator } from '../../src/k8s/tolerations';
 
 describe('RuntimeClass', () => {

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { serviceFacts, serviceLinkEnv } from '../../src/constructs/service-facts';
 import { DEFAULTS } from '../../src/defaults';
-import { ManifestError } from '../../src/errors';
+import { ManifestError } from '../../src/k8s/errors';
 import { SERVICE_ENV_CASES } from '../fixtures/service-env-cases';
 
 describe('serviceFacts', () => {

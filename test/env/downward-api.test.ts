@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { addCommonDownwardEnv, COMMON_DOWNWARD_ENV, DownwardApi } from '../../src/env/downward-api';
+import { addCommonDownwardEnv, COMMON_DOWNWARD_ENV, DownwardApi } from '../../src/constructs/downward-api';
 import { envFieldRefProblems } from '../../src/env/field-refs';
-import { ManifestError } from '../../src/errors';
+import { ManifestError } from '../../src/k8s/errors';
 import { KubernetesVersion } from '../../src/k8s/version';
 import { ENV_RULES } from '../../src/rules/env';
 import { judgeSubject } from '../../src/rules/judge';

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { DEFAULTS } from '../../src/defaults';
-import { ManifestError } from '../../src/errors';
+import { ManifestError } from '../../src/k8s/errors';
 import { HOOK_BUDGETS_ANNOTATION } from '../../src/hooks/budget';
 import { planTerminationGracePeriod } from '../../src/hooks/grace';
 import { LifecycleHook } from '../../src/hooks/hook';

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../../src/defaults';
-import { ManifestError } from '../../src/errors';
+import { ManifestError } from '../../src/k8s/errors';
 import { ExecTimeout, HttpScheme, LifecycleHook, LifecycleHookKind, hookBudgetsOf, renderLifecycle } from '../../src/hooks/hook';
 import { HookPosition } from '../../src/hooks/types';
 import { validateLifecycle } from '../../src/hooks/validate';

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { ManifestError } from '../../src/errors';
+import { ManifestError } from '../../src/k8s/errors';
 import { KubernetesVersion } from '../../src/k8s/version';
 import {
   ImageReference,

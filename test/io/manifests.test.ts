@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { ManifestSyntaxError, manifestFiles, parseManifests, splitFieldPath } from '../../src/private/manifests';
+import { ManifestSyntaxError, manifestFiles, parseManifests, splitFieldPath } from '../../src/io/manifests';
 
 describe('splitFieldPath', () => {
   test.each([

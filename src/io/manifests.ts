@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node } from 'yaml';
-import type { LocatedObject } from '../rules/subjects';
+import type { LocatedObject } from '../k8s/shapes';
 
 /** A file that cannot be read or parsed; `line`/`col` are 1-based when known. */
 export class ManifestSyntaxError extends Error {

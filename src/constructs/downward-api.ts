@@ -5,9 +5,9 @@
  * are checked when the value is created, so a mistake throws at the caller.
  */
 import * as kplus from 'cdk8s-plus-27';
-import { ManifestError } from '../errors';
+import { ManifestError } from '../k8s/errors';
 import { validateQualifiedName } from '../k8s/names';
-import { resourceFieldRefProblems } from './field-refs';
+import { resourceFieldRefProblems } from '../env/field-refs';
 
 /** Options of the `resourceFieldRef` values. */
 export interface DownwardApiResourceOptions {
