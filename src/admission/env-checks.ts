@@ -8,15 +8,7 @@ import { KubernetesVersion } from '../k8s/version';
 import { and, ifThen, matches, not, or, quoted, str, strList, v, record } from './cel';
 import { catalogueRule } from './catalogue';
 import type { AdmissionCheck, AdmissionVariable, CheckContext } from './check';
-import {
-  DNS1123_SUBDOMAIN,
-  ENV_VAR_NAME,
-  QUALIFIED_NAME_PART,
-  RELAXED_ENV_VAR_NAME,
-  RESOURCE_FIELD,
-  RESOURCE_FIELD_CPU,
-  ZERO_QUANTITY,
-} from './patterns';
+import { DNS1123_SUBDOMAIN, ENV_VAR_NAME, JS_LINE_TERMINATORS, QUALIFIED_NAME_PART, RELAXED_ENV_VAR_NAME, ZERO_QUANTITY } from './patterns';
 import { suppressedFor } from './subject';
 
 const NAME_INVALID = catalogueRule('env-name-invalid');
@@ -71,18 +63,29 @@ const NAME_INVALID_CHECK: AdmissionCheck = {
     ),
 };
 
-/** The env names of container record `r` that occur more than once. */
-const DUPLICATES = `${ENV}.map(e, ${envName('e')}).filter(n, ${ENV}.filter(f, ${envName('f')} == n).size() > 1)`;
+/** Every container's env names, in order: `{'kind', 'name', 'names'}`. */
+export const ENV_NAME_VARIABLES: readonly AdmissionVariable[] = Object.freeze([
+  {
+    name: 'envNames',
+    uses: ['containers'],
+    expression: () => `${v('containers')}.map(r, ${record({ kind: 'r.kind', name: 'r.name', names: `${ENV}.map(e, ${envName('e')})` })})`,
+  },
+  {
+    // the names that occur more than once, per container (quadratic in the env entries of one container; `exists_one`
+    // is the cheapest count CEL has)
+    name: 'envDuplicates',
+    uses: ['envNames'],
+    expression: () =>
+      `${v('envNames')}.map(r, ${record({ kind: 'r.kind', name: 'r.name', duplicates: 'r.names.filter(n, !r.names.exists_one(m, m == n))' })})`,
+  },
+] as AdmissionVariable[]);
 
 const DUPLICATE_NAME_CHECK: AdmissionCheck = {
   rule: DUPLICATE_NAME,
-  uses: USES,
+  uses: ['containers', 'suppressed', 'envDuplicates'],
   violations: () =>
-    each(
-      DUPLICATE_NAME.id,
-      `size(${DUPLICATES}) > 0`,
-      `${who('r')} + ': env ' + ${quoted(`(${DUPLICATES})[0]`)} + ' is set twice and the later entry silently wins'`,
-    ),
+    `${v('envDuplicates')}.filter(r, ${and('size(r.duplicates) > 0', not(suppressedFor(DUPLICATE_NAME.id, 'r.name')))}).map(r, ` +
+    `${who('r')} + ': env ' + ${quoted('r.duplicates[0]')} + ' is set twice and the later entry silently wins')`,
 };
 
 /** The four sources of `valueFrom` the judge counts. */
@@ -106,9 +109,8 @@ const VALUE_FROM_CHECK: AdmissionCheck = {
     ),
 };
 
-/** `IsQualifiedName` of a key (`[prefix/]name`). */
-function qualifiedNameInvalid(k: string): string {
-  const parts = `${k}.split('/')`;
+/** `IsQualifiedName` of a key already split at `/` (`[prefix/]name`). */
+function qualifiedNameInvalid(parts: string): string {
   const name = `${parts}[size(${parts}) - 1]`;
   return or(
     `size(${parts}) > 2`,
@@ -153,10 +155,13 @@ export const ENV_REF_VARIABLES: readonly AdmissionVariable[] = Object.freeze([
     expression: () => {
       const fr = 'e.valueFrom.fieldRef';
       const rr = 'e.valueFrom.resourceFieldRef';
+      const path = `(has(${fr}) && has(${fr}.fieldPath) ? ${fr}.fieldPath : '')`;
       const ref = record({
         env: envName('e'),
         field: `has(${fr}) ? 'y' : 'n'`,
-        path: `has(${fr}) && has(${fr}.fieldPath) ? ${fr}.fieldPath : ''`,
+        path,
+        // the path without a trailing `']`, for splitSubscriptedPath
+        inner: ifThen(`${path}.endsWith("']")`, `${path}.substring(0, size(${path}) - 2)`, "''"),
         api: `has(${fr}) && has(${fr}.apiVersion) ? ${fr}.apiVersion : ''`,
         resourceRef: `has(${rr}) ? 'y' : 'n'`,
         resource: `has(${rr}) && has(${rr}.resource) ? ${rr}.resource : ''`,
@@ -169,15 +174,22 @@ export const ENV_REF_VARIABLES: readonly AdmissionVariable[] = Object.freeze([
     name: 'envRefKeys',
     uses: ['envRefs'],
     expression: () => {
-      const inner = 'f.path.substring(0, size(f.path) - 2)';
-      const subscripted = and(`f.path.endsWith("']")`, `${inner}.contains("['")`, `${inner}.indexOf("['") > 0`);
-      const ref = record({
-        ...Object.fromEntries(['env', 'field', 'path', 'api', 'resourceRef', 'resource', 'divisor'].map((k) => [k, `f.${k}`])),
-        sub: ifThen(subscripted, "'y'", "'n'"),
-        base: ifThen(subscripted, `${inner}.substring(0, ${inner}.indexOf("['"))`, "''"),
-        key: ifThen(subscripted, `${inner}.substring(${inner}.indexOf("['") + 2)`, "''"),
+      const carried = (keys: readonly string[]): Record<string, string> => Object.fromEntries(keys.map((k) => [k, `f.${k}`]));
+      const base = ['env', 'field', 'path', 'api', 'resourceRef', 'resource', 'divisor'];
+      // where `['` starts (`splitSubscriptedPath` needs it after the first character)
+      const at = record({ ...carried([...base, 'inner']), at: ifThen(`f.inner.contains("['")`, `f.inner.indexOf("['")`, '-1') });
+      const split = record({
+        ...carried(base),
+        sub: ifThen('f.at > 0', "'y'", "'n'"),
+        base: ifThen('f.at > 0', 'f.inner.substring(0, f.at)', "''"),
+        key: ifThen('f.at > 0', 'f.inner.substring(f.at + 2)', "''"),
       });
-      return `${v('envRefs')}.map(r, ${record({ kind: 'r.kind', name: 'r.name', refs: `r.refs.map(f, ${ref})` })})`;
+      // the key as the API server checks it (annotation keys lower-cased), split at `/`
+      const parts = record({
+        ...carried([...base, 'sub', 'base']),
+        parts: `${ifThen("f.base == 'metadata.annotations'", goLower('f.key'), 'f.key')}.split('/')`,
+      });
+      return `${v('envRefs')}.map(r, ${record({ kind: 'r.kind', name: 'r.name', refs: `r.refs.map(f, ${at}).map(f, ${split}).map(f, ${parts})` })})`;
     },
   },
   {
@@ -188,28 +200,28 @@ export const ENV_REF_VARIABLES: readonly AdmissionVariable[] = Object.freeze([
         "f.api != '' && f.api != 'v1'",
         ifThen(
           "f.sub == 'y'",
-          ifThen(
-            "f.base == 'metadata.labels'",
-            qualifiedNameInvalid('f.key'),
-            ifThen("f.base == 'metadata.annotations'", qualifiedNameInvalid(goLower('f.key')), 'true'),
-          ),
+          ifThen("f.base in ['metadata.labels', 'metadata.annotations']", qualifiedNameInvalid('f.parts'), 'true'),
           `!(f.path in ${strList(fieldPaths(ctx))})`,
         ),
       );
-      const allowed = ifThen(
-        matches('f.resource', RESOURCE_FIELD_CPU),
-        strList(acceptedDivisors('limits.cpu')),
-        strList(acceptedDivisors('limits.memory')),
+      // the judge's `^(limits|requests)\.(cpu|memory|ephemeral-storage|hugepages-.+)$`, as list membership and prefixes
+      const fixed = RESOURCE_PREFIXES.flatMap((p) => RESOURCE_NAMES.map((n) => `${p}.${n}`));
+      const hugepages = or(
+        ...RESOURCE_PREFIXES.map((p) => and(`f.resource.startsWith(${str(`${p}.hugepages-`)})`, `size(f.resource) > ${p.length + 11}`)),
       );
-      const resourceInvalid = or(
-        not(matches('f.resource', RESOURCE_FIELD)),
-        and("f.divisor != ''", not(matches('f.divisor', ZERO_QUANTITY)), `!(f.divisor in ${allowed})`),
-      );
+      const resourceValid = or(`f.resource in ${strList(fixed)}`, and(hugepages, not(matches('f.resource', `[${JS_LINE_TERMINATORS}]`))));
+      const cpu = `f.resource in ${strList(RESOURCE_PREFIXES.map((p) => `${p}.cpu`))}`;
+      const allowed = ifThen(cpu, strList(acceptedDivisors('limits.cpu')), strList(acceptedDivisors('limits.memory')));
+      const resourceInvalid = or(not(resourceValid), and("f.divisor != ''", not(matches('f.divisor', ZERO_QUANTITY)), `!(f.divisor in ${allowed})`));
       const problem = or(and("f.field == 'y'", fieldInvalid), and("f.resourceRef == 'y'", resourceInvalid));
       return `${v('envRefKeys')}.map(r, ${record({ kind: 'r.kind', name: 'r.name', bad: `r.refs.filter(f, ${problem}).map(f, f.env)` })})`;
     },
   },
 ] as AdmissionVariable[]);
+
+/** The resources `resourceFieldRef` takes, after `limits.` or `requests.` (and `hugepages-<size>`). */
+const RESOURCE_PREFIXES = ['limits', 'requests'];
+const RESOURCE_NAMES = ['cpu', 'memory', 'ephemeral-storage'];
 
 const FIELD_REF_CHECK: AdmissionCheck = {
   rule: FIELD_REF_UNSUPPORTED,

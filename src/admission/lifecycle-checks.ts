@@ -18,7 +18,7 @@ import type { Severity } from '../rules/types';
 import { and, basename, ifThen, indexList, matches, not, or, quoted, str, strList, v, record } from './cel';
 import { catalogueRule } from './catalogue';
 import type { AdmissionCheck, AdmissionVariable, CheckContext } from './check';
-import { DURATION, HTTP_HEADER_NAME, JS_DOT, JS_SPACE_CHARS, PORT_NAME_CHARS, SHELL_SLEEP } from './patterns';
+import { DURATION, HTTP_HEADER_NAME, JS_LINE_TERMINATORS, JS_SPACE_CHARS, PORT_NAME_CHARS, SHELL_SLEEP } from './patterns';
 import { suppressedFor } from './subject';
 
 const NOT_ALLOWED = catalogueRule('lifecycle-not-allowed');
@@ -52,26 +52,31 @@ const FLAGS = ['--preserve-status', '--foreground', '-v', '--verbose', '-f', '-p
 /**
  * The class of one argument after `timeout`, as the judge's option loop sees it at an option position: `D` for `--`,
  * `s`/`k`/`t` for `-s`/`-k`/`-t` whose value is the next argument, `S`/`K`/`T` for those with the value inline, `F` a
- * flag, `U` an unknown option (the judge gives up), `W` anything else (the duration or the command).
+ * flag, `U` an unknown option (the judge gives up), `W` anything else (the duration or the command). The judge matches
+ * `^(?:-s|--signal=?)(.*)$`, where `.` excludes line terminators: an argument with one is not an option with a value.
+ * Prefix tests and list membership do the same work as those expressions for less CEL cost.
  */
 function argClass(a: string): string {
-  const opt = (re: string, lower: string, upper: string, next: string): string =>
-    ifThen(matches(a, `^(?:${re})$`), `'${lower}'`, ifThen(matches(a, `^(?:${re})${JS_DOT}+$`), `'${upper}'`, next));
-  return ifThen(
+  const lineTerminator = matches(a, `[${JS_LINE_TERMINATORS}]`);
+  const option = (exact: readonly string[], prefixes: readonly string[], lower: string, upper: string, next: string): string =>
+    ifThen(
+      `${a} in ${strList(exact)}`,
+      `'${lower}'`,
+      ifThen(and(or(...prefixes.map((p) => `${a}.startsWith(${str(p)})`)), not(lineTerminator)), `'${upper}'`, next),
+    );
+  const unknown = ifThen(`${a} in ${strList(FLAGS)}`, "'F'", ifThen(`${a}.startsWith('-') && size(${a}) > 1`, "'U'", "'W'"));
+  const classified = ifThen(
     `${a} == '--'`,
     "'D'",
-    opt(
-      '-s|--signal=?',
+    option(
+      ['-s', '--signal', '--signal='],
+      ['-s', '--signal'],
       's',
       'S',
-      opt(
-        '-k|--kill-after=?',
-        'k',
-        'K',
-        opt('-t', 't', 'T', ifThen(`${a} in ${strList(FLAGS)}`, "'F'", ifThen(`${a}.startsWith('-') && size(${a}) > 1`, "'U'", "'W'"))),
-      ),
+      option(['-k', '--kill-after', '--kill-after='], ['-k', '--kill-after'], 'k', 'K', option(['-t'], ['-t'], 't', 'T', unknown)),
     ),
   );
+  return ifThen(`${a}.startsWith('-')`, classified, "'W'");
 }
 
 /** The options of the loop, then the argument the loop stops at: `[SKTF]` take one argument, `[skt]` two. */

@@ -10,7 +10,7 @@ import { Severity } from '../rules/types';
 import { str, v } from './cel';
 import type { AdmissionCheck, AdmissionVariable, CheckContext } from './check';
 import { messagePrefix } from './check';
-import { ENV_CHECKS, ENV_REF_VARIABLES } from './env-checks';
+import { ENV_CHECKS, ENV_NAME_VARIABLES, ENV_REF_VARIABLES } from './env-checks';
 import { IMAGE_CHECKS, IMAGE_VARIABLES } from './image-checks';
 import { HOOK_VARIABLES, LIFECYCLE_CHECKS } from './lifecycle-checks';
 import { POD_CHECKS, SUPPRESSION_CHECKS } from './pod-checks';
@@ -133,6 +133,7 @@ export const ADMISSION_CHECKS: readonly AdmissionCheck[] = Object.freeze(
 export const ADMISSION_VARIABLES: readonly AdmissionVariable[] = Object.freeze([
   ...SUBJECT_VARIABLES,
   ...IMAGE_VARIABLES,
+  ...ENV_NAME_VARIABLES,
   ...ENV_REF_VARIABLES,
   ...HOOK_VARIABLES,
 ]);

@@ -218,7 +218,8 @@ export function admit(obj: unknown, version: KubernetesVersion): Admitted {
   if (!isObject(obj)) return { admitted: false, reason: 'not an object' };
   const kind = POD_KINDS.find((k) => k.kind === obj.kind);
   const apiVersion = kind === undefined ? undefined : kind.group === '' ? kind.version : `${kind.group}/${kind.version}`;
-  if (kind === undefined || obj.apiVersion !== apiVersion) return { admitted: false, reason: `${String(obj.apiVersion)} ${String(obj.kind)} is not served` };
+  if (kind === undefined || obj.apiVersion !== apiVersion)
+    return { admitted: false, reason: `${String(obj.apiVersion)} ${String(obj.kind)} is not served` };
   const problem = validateAdmissible(obj);
   if (problem !== undefined) return { admitted: false, reason: problem };
   const decoded = toCel(obj) as Record<string, unknown>;
