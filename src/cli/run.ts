@@ -2,6 +2,7 @@ import { parseArgs } from 'util';
 import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
 import { ManifestSyntaxError, manifestFiles, parseManifests, readManifestFile } from '../io/manifests';
+import { runExport } from './export';
 import { RULES } from '../rules/catalogue';
 import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from '../rules/judge';
 import { checkObjects } from '../rules/subjects';
@@ -40,6 +41,8 @@ export const STDIN_FILE = '<stdin>';
 const USAGE = `Usage:
   cdk8s-safe-pods check [options] <paths...>   check the pod specs in manifest files
   cdk8s-safe-pods rules [--format text|json]   list the rule catalogue
+  cdk8s-safe-pods export admission-policies [--kubernetes-version X.Y] [--audit] [--require-digest]
+                                               write the rules as ValidatingAdmissionPolicies (YAML)
   cdk8s-safe-pods --help
 
 Paths are files or folders (searched recursively for *.yaml, *.yml and *.json); "-" reads standard input.
@@ -253,6 +256,8 @@ function listRules(format: 'text' | 'json', io: CliIo, rules: readonly Rule[]): 
  */
 export async function runCli(argv: readonly string[], io: CliIo, rules: readonly Rule[] = RULES): Promise<ExitCode> {
   try {
+    // `export` has options of its own, so it is dispatched before the options of `check` are parsed
+    if (argv[0] === 'export') return await runExport(argv.slice(1), io);
     const { command, help, check: args } = parse(argv);
     if (help || command === 'help') {
       io.stdout(USAGE);

@@ -242,31 +242,54 @@ export interface PolicyOutcome {
   readonly variables?: Record<string, unknown>;
 }
 
-/** Whether the policy's `matchConstraints` select the object for a CREATE. */
-function matchesConstraints(policy: ValidatingAdmissionPolicyJson, obj: Record<string, unknown>): boolean {
+/** Whether the policy's `matchConstraints` select the object for the operation. */
+function matchesConstraints(policy: ValidatingAdmissionPolicyJson, obj: Record<string, unknown>, operation: string): boolean {
   const [group, version] = String(obj.apiVersion).includes('/') ? String(obj.apiVersion).split('/') : ['', String(obj.apiVersion)];
   const kind = POD_KINDS.find((k) => k.kind === obj.kind);
   if (kind === undefined) return false;
   return policy.spec.matchConstraints.resourceRules.some(
-    (r) => r.apiGroups.includes(group) && r.apiVersions.includes(version) && r.resources.includes(kind.resource) && r.operations.includes('CREATE'),
+    (r) => r.apiGroups.includes(group) && r.apiVersions.includes(version) && r.resources.includes(kind.resource) && r.operations.includes(operation),
   );
 }
 
-/** `request` for a CREATE of `obj`. */
-function requestOf(obj: Record<string, unknown>): Record<string, CelInput> {
+/** The request being admitted: a CREATE unless given. */
+export interface RequestOptions {
+  /**
+   * `CREATE` or `UPDATE`.
+   *
+   * @default 'CREATE'
+   */
+  readonly operation?: 'CREATE' | 'UPDATE';
+  /**
+   * The object before an UPDATE (as `admit()` returns it).
+   *
+   * @default - none (null)
+   */
+  readonly oldObject?: Record<string, unknown>;
+}
+
+/** `request` for `obj`. */
+function requestOf(obj: Record<string, unknown>, operation: string): Record<string, CelInput> {
   const metadata = isObject(obj.metadata) ? obj.metadata : {};
   return {
-    operation: 'CREATE',
+    operation,
     name: typeof metadata.name === 'string' ? metadata.name : '',
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : 'default',
   };
 }
 
-/** Runs one policy over an admitted object (a CREATE), as the validating admission plugin does. */
-export function evaluate(policy: ValidatingAdmissionPolicyJson, obj: Record<string, unknown>): PolicyOutcome {
+/** Runs one policy over an admitted object, as the validating admission plugin does. */
+export function evaluate(policy: ValidatingAdmissionPolicyJson, obj: Record<string, unknown>, request: RequestOptions = {}): PolicyOutcome {
   const name = policy.metadata.name;
-  if (!matchesConstraints(policy, obj)) return { policy: name, result: 'skip' };
-  const base: Record<string, CelInput> = { object: obj as CelInput, oldObject: null, request: requestOf(obj), params: null, namespaceObject: null };
+  const operation = request.operation ?? 'CREATE';
+  if (!matchesConstraints(policy, obj, operation)) return { policy: name, result: 'skip' };
+  const base: Record<string, CelInput> = {
+    object: obj as CelInput,
+    oldObject: (request.oldObject ?? null) as CelInput,
+    request: requestOf(obj, operation),
+    params: null,
+    namespaceObject: null,
+  };
   for (const mc of policy.spec.matchConditions) {
     const r = evalCel(mc.expression, base);
     if (r === false) return { policy: name, result: 'skip' };

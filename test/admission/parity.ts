@@ -71,3 +71,55 @@ export function show(v: Verdict): string {
 export function same(a: Verdict, b: Verdict): boolean {
   return a.error === b.error && a.warning === b.warning;
 }
+
+/** Counts of a parity run, for the summary the tests print. */
+export class Tally {
+  /** Objects admission sees, judged both ways (per target version). */
+  public objects = 0;
+  /** Objects admission never sees, by reason. */
+  public readonly notAdmitted = new Map<string, number>();
+  /** (object, version, rule) comparisons. */
+  public comparisons = 0;
+  /** Comparisons where the policy says what the judge says. */
+  public agreements = 0;
+  /** Comparisons where the policy departs from the judge as a listed difference says, by rule. */
+  public readonly listed = new Map<string, number>();
+  /** Comparisons where the policy says what the judge says and the judge reports something, by rule. */
+  public readonly firing = new Map<string, number>();
+
+  /** Records one object's comparison; returns the failures (policy not as modelled, or an evaluation error). */
+  public add(origin: string, version: string, c: ObjectComparison): string[] {
+    if (!c.admitted) {
+      const reason = c.reason.replace(/\/\d+/g, '/N');
+      this.notAdmitted.set(reason, (this.notAdmitted.get(reason) ?? 0) + 1);
+      return [];
+    }
+    this.objects++;
+    const failures: string[] = [];
+    for (const r of c.rules) {
+      this.comparisons++;
+      if (r.errored || !same(r.cel, r.model)) {
+        failures.push(
+          `${origin} @${version}: ${r.rule}: judge ${show(r.judge)}, admission model ${show(r.model)}, policy ${show(r.cel)}` +
+            `${r.errored ? ' (evaluation error)' : ''}${r.message ? `: ${r.message}` : ''}`,
+        );
+      } else if (same(r.cel, r.judge)) {
+        this.agreements++;
+        if (r.judge.error || r.judge.warning) this.firing.set(r.rule, (this.firing.get(r.rule) ?? 0) + 1);
+      } else {
+        this.listed.set(r.rule, (this.listed.get(r.rule) ?? 0) + 1);
+      }
+    }
+    return failures;
+  }
+
+  /** One paragraph for the test log. */
+  public summary(title: string): string {
+    const listed = [...this.listed].map(([rule, n]) => `${rule} ${n}`).join(', ') || 'none';
+    const notAdmitted = [...this.notAdmitted.values()].reduce((a, b) => a + b, 0);
+    return (
+      `${title}: ${this.objects} objects judged both ways (${notAdmitted} never reach admission), ${this.comparisons} rule verdicts, ` +
+      `${this.agreements} agreements with the judge, ${this.comparisons - this.agreements} listed differences (${listed})`
+    );
+  }
+}
