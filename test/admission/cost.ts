@@ -313,6 +313,8 @@ function estimateCall(fn: string, target: Expr | undefined, argExprs: readonly E
   }
 }
 
+const parsed = new Map<string, Expr>();
+
 /** Estimates `expression` with the given variables in scope. */
 export function estimate(expression: string, variables: ReadonlyMap<string, Abs>): Estimate {
   const scope = new Map<string, Abs>([
@@ -323,7 +325,9 @@ export function estimate(expression: string, variables: ReadonlyMap<string, Abs>
     // type names (`type(x) == string`)
     ...['string', 'int', 'double', 'bool', 'list', 'map', 'null_type'].map((t): [string, Abs] => [t, SCALAR]),
   ]);
-  return estimateExpr(parse(expression).expr, scope);
+  let ast = parsed.get(expression);
+  if (ast === undefined) parsed.set(expression, (ast = parse(expression).expr));
+  return estimateExpr(ast, scope);
 }
 
 /** The estimate of every expression of a policy, in order: match conditions, variables, validations. */

@@ -1,3 +1,4 @@
+import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { Deployment, DaemonSet, ReplicaSet, StatefulSet } from 'kubernetes-models/apps/v1';
 import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { RuntimeClass } from 'kubernetes-models/node.k8s.io/v1';
@@ -20,6 +21,8 @@ const MODELS: Record<string, ModelCtor> = {
   'batch/v1/Job': Job as unknown as ModelCtor,
   'batch/v1/CronJob': CronJob as unknown as ModelCtor,
   'node.k8s.io/v1/RuntimeClass': RuntimeClass as unknown as ModelCtor,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': ValidatingAdmissionPolicy as unknown as ModelCtor,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': ValidatingAdmissionPolicyBinding as unknown as ModelCtor,
 };
 
 /** Kinds this helper can validate. */
