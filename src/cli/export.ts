@@ -53,7 +53,8 @@ function parse(argv: readonly string[]): ExportArgs {
   const help = values.help === true;
   const [target, ...rest] = positionals;
   if (!help && target === undefined) throw new UsageError(`export needs what to export: ${TARGETS.map((t) => JSON.stringify(t)).join(', ')}`);
-  if (!help && !TARGETS.includes(target)) throw new UsageError(`cannot export ${JSON.stringify(target)}; use ${TARGETS.map((t) => JSON.stringify(t)).join(', ')}`);
+  if (!help && !TARGETS.includes(target))
+    throw new UsageError(`cannot export ${JSON.stringify(target)}; use ${TARGETS.map((t) => JSON.stringify(t)).join(', ')}`);
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   let kubernetesVersion = ADMISSION_POLICY_MIN_VERSION;
   if (values['kubernetes-version'] !== undefined) {
