@@ -27,29 +27,56 @@ export function strList(values: readonly string[]): string {
   return `[${values.map(str).join(', ')}]`;
 }
 
-/** `(a) && (b) && ...`; `true` for no operands. */
+/**
+ * Whether `expr` needs no parentheses as an operand: it has no operator or space outside brackets and quotes (an
+ * identifier, a selection, a call, an index, a literal, or already parenthesized as a whole).
+ */
+function isAtomic(expr: string): boolean {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (depth === 0 && /[\s?:&|=!<>+\-*/%]/.test(c)) return false;
+  }
+  return true;
+}
+
+/** `expr`, parenthesized unless it is atomic. */
+export function paren(expr: string): string {
+  return isAtomic(expr) ? expr : `(${expr})`;
+}
+
+/** `a && b && ...`, each operand parenthesized where needed; `true` for no operands. */
 export function and(...terms: readonly string[]): string {
-  return terms.length === 0 ? 'true' : terms.map((t) => `(${t})`).join(' && ');
+  return terms.length === 0 ? 'true' : terms.map(paren).join(' && ');
 }
 
-/** `(a) || (b) || ...`; `false` for no operands. */
+/** `a || b || ...`, each operand parenthesized where needed; `false` for no operands. */
 export function or(...terms: readonly string[]): string {
-  return terms.length === 0 ? 'false' : terms.map((t) => `(${t})`).join(' || ');
+  return terms.length === 0 ? 'false' : terms.map(paren).join(' || ');
 }
 
-/** `!(term)`. */
+/** `!term`. */
 export function not(term: string): string {
-  return `!(${term})`;
+  return `!${paren(term)}`;
 }
 
 /** `(cond ? then : otherwise)`. */
 export function ifThen(cond: string, then: string, otherwise: string): string {
-  return `((${cond}) ? (${then}) : (${otherwise}))`;
+  return `(${paren(cond)} ? ${paren(then)} : ${paren(otherwise)})`;
 }
 
-/** `(value).matches('<RE2 pattern>')`. */
+/** `value.matches('<RE2 pattern>')`. */
 export function matches(value: string, pattern: string): string {
-  return `(${value}).matches(${str(pattern)})`;
+  return `${paren(value)}.matches(${str(pattern)})`;
 }
 
 /** `variables.<name>`. */
@@ -67,7 +94,8 @@ export function indexList(n: number): string {
 
 /** The base name of a path as the judge computes it (`p.slice(p.lastIndexOf('/') + 1)`), safe on `''`. */
 export function basename(value: string): string {
-  return ifThen(`(${value}).contains('/')`, `(${value}).substring((${value}).lastIndexOf('/') + 1)`, value);
+  const x = paren(value);
+  return ifThen(`${x}.contains('/')`, `${x}.substring(${x}.lastIndexOf('/') + 1)`, value);
 }
 
 /**
@@ -75,7 +103,7 @@ export function basename(value: string): string {
  * JSON.
  */
 export function quoted(value: string): string {
-  return `'"' + (${value}) + '"'`;
+  return `'"' + ${paren(value)} + '"'`;
 }
 
 /**
