@@ -5,6 +5,7 @@
  * parity tests require every difference they observe to be one of these.
  */
 import { HOOK_BUDGETS_ANNOTATION } from '../hooks/budget';
+import { IMAGE_FLOATING_TAG_RULE, IMAGE_NOT_PINNED_RULE } from '../rules/image';
 import { catalogueRule } from './catalogue';
 import { TIMEOUT_MAX_ARGS } from './lifecycle-checks';
 
@@ -75,7 +76,7 @@ export const ADMISSION_DIFFERENCES: readonly AdmissionDifference[] = Object.free
     'image-pull-policy-missing',
     AdmissionDifferenceKind.DIFFERS,
     'The API server sets a missing `imagePullPolicy` (SetDefaults_Container) before admission, so "missing" cannot be seen. At admission the ' +
-      'rule checks what can be seen: an accepted mutable tag (its `image-not-pinned` or `image-floating-tag` finding suppressed for the ' +
+      `rule checks what can be seen: an accepted mutable tag (its \`${IMAGE_NOT_PINNED_RULE.id}\` or \`${IMAGE_FLOATING_TAG_RULE.id}\` finding suppressed for the ` +
       'container, or that rule switched off) must be pulled `Always`. So a missing policy on any other image passes, and an explicit ' +
       'policy other than `Always` on an accepted mutable tag is refused, where the judge is silent.',
   ),

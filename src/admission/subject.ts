@@ -122,7 +122,16 @@ function byKind(root: string, value: (k: PodKind) => string): string {
   return out;
 }
 
-/** The pod spec of `root` (`object` or `oldObject`), whatever its kind. */
+/**
+ * `object` (or `oldObject`) as `dyn`: one expression reaches a different path for each matched kind, and Kubernetes
+ * type-checks every expression against every matched kind (warnings in `status.typeChecking`, e.g. a Pod has no
+ * `spec.template`); `dyn` leaves the path to runtime, where only the branch of the object's kind is taken.
+ */
+function dynRoot(name: 'object' | 'oldObject'): string {
+  return `dyn(${name})`;
+}
+
+/** The pod spec of `root` (`dyn(object)` or `dyn(oldObject)`), whatever its kind. */
 export function podSpecOf(root: string): string {
   return byKind(root, (k) => select(root, k.spec));
 }
@@ -137,13 +146,13 @@ export function hasPodSpec(root: string): string {
  * (a Pod's own metadata), 1 the CronJob's job template, 2 the object's own metadata (templates only).
  */
 function annotationsAt(level: 0 | 1 | 2): string {
-  return byKind('object', (k) => {
+  return byKind(dynRoot('object'), (k) => {
     const metas: (readonly string[])[] = [['metadata'], ...k.templateMeta];
     const meta =
       level === 0 ? metas[metas.length - 1] : level === 1 ? (metas.length === 3 ? metas[1] : undefined) : metas.length > 1 ? metas[0] : undefined;
     if (meta === undefined) return '{}';
     const path = [...meta, 'annotations'];
-    return ifThen(hasPath('object', path), select('object', path), '{}');
+    return ifThen(hasPath(dynRoot('object'), path), select(dynRoot('object'), path), '{}');
   });
 }
 
@@ -167,7 +176,7 @@ const KIND_OF_LIST: Readonly<Record<string, string>> = {
 
 /** The shared variables, in an order where each only uses earlier ones. */
 export const SUBJECT_VARIABLES: readonly AdmissionVariable[] = Object.freeze([
-  { name: 'spec', expression: () => podSpecOf('object'), uses: [] },
+  { name: 'spec', expression: () => podSpecOf(dynRoot('object')), uses: [] },
   { name: 'annPod', expression: () => annotationsAt(0), uses: [] },
   { name: 'annJob', expression: () => annotationsAt(1), uses: [] },
   { name: 'annObj', expression: () => annotationsAt(2), uses: [] },
@@ -214,10 +223,10 @@ export function suppressedFor(ruleId: string, nameExpr: string): string {
 /** Match conditions every policy carries: the object has its pod spec, and on UPDATE the pod spec changed. */
 export function matchConditions(): { name: string; expression: string }[] {
   return [
-    { name: 'has-pod-spec', expression: hasPodSpec('object') },
+    { name: 'has-pod-spec', expression: hasPodSpec(dynRoot('object')) },
     {
       name: 'pod-spec-changed',
-      expression: or("request.operation != 'UPDATE'", 'oldObject == null', `${podSpecOf('object')} != ${podSpecOf('oldObject')}`),
+      expression: or("request.operation != 'UPDATE'", 'oldObject == null', `${podSpecOf(dynRoot('object'))} != ${podSpecOf(dynRoot('oldObject'))}`),
     },
   ];
 }
