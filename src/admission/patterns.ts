@@ -10,7 +10,7 @@
  * RE2 class body. The characters are written as themselves, not as `\x{...}` escapes: Kubernetes charges `matches`
  * by the length of the pattern, and `str()` escapes them in the expression text anyway.
  */
-export const JS_SPACE = '\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+const JS_SPACE = '\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
 
 /** Every character JavaScript's `\s` matches, one string each (for `replace`, which has no character classes). */
 export const JS_SPACE_CHARS: readonly string[] = Object.freeze([
@@ -34,14 +34,11 @@ export const JS_SPACE_CHARS: readonly string[] = Object.freeze([
 /** What JavaScript's `.` does not match (line terminators), as an RE2 class body: `[^...]` is the JavaScript `.`. */
 export const JS_LINE_TERMINATORS = '\n\r\u2028\u2029';
 
-/** The JavaScript `.` (any character but a line terminator). */
-export const JS_DOT = `[^${JS_LINE_TERMINATORS}]`;
-
 /** A value that the judge's `value.trim().length === 0` calls blank (empty or only white space). */
 export const BLANK = `^[${JS_SPACE}]*$`;
 
 /** Go `unicode.IsSpace` (what `strings.TrimSpace` trims, `validateContainerOnlyForPod`), as an RE2 class body. */
-export const GO_SPACE = '\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
+const GO_SPACE = '\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
 
 /** An image with leading or trailing Go white space (what the API server refuses for Pods). */
 export const EDGE_SPACE = `^[${GO_SPACE}]|[${GO_SPACE}]$`;
