@@ -2,11 +2,12 @@ import { parseArgs } from 'util';
 import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
 import { ManifestSyntaxError, manifestFiles, parseManifests, readManifestFile } from '../io/manifests';
-import { RULES } from '../rules/catalogue';
-import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from '../rules/judge';
-import { checkObjects } from '../rules/subjects';
+import { RULE_CATALOGUE, RULES } from '../rules/catalogue';
+import { checkObjects } from '../rules/check';
+import { formatFinding } from '../rules/format';
+import { SUPPRESSION_RULES } from '../rules/suppressions';
 import type { LocatedObject } from '../k8s/shapes';
-import type { ObjectFinding } from '../rules/subjects';
+import type { ObjectFinding } from '../rules/check';
 import type { Rule, RuleInfo } from '../rules/types';
 import { Severity } from '../rules/types';
 
@@ -113,11 +114,6 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
   };
 }
 
-/** `Deployment "prod/web"`: the subject prefix of a finding. */
-function subjectOf(f: ObjectFinding): string {
-  return `${f.kind} ${JSON.stringify(f.namespace !== undefined ? `${f.namespace}/${f.name}` : f.name)}`;
-}
-
 function locationOf(f: ObjectFinding): string {
   if (!f.source) return '-';
   return f.source.line !== undefined ? `${f.source.file}:${f.source.line}` : f.source.file;
@@ -211,27 +207,32 @@ async function check(args: CheckArgs, io: CliIo, rules: readonly Rule[]): Promis
     for (const e of errors) io.stderr(`cdk8s-safe-pods: ${e.message}\n`);
     return ExitCode.USAGE;
   }
-  const findings = checkObjects(
+  const { findings, judged, notJudged } = checkObjects(
     objects,
     { kubernetesVersion: args.kubernetesVersion, requireDigest: args.requireDigest, runtimeClasses: args.runtimeClasses },
     rules,
   );
+  const skipped = Object.entries(notJudged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const skippedCount = skipped.reduce((n, [, k]) => n + k, 0);
   const errorCount = findings.filter((f) => f.severity === Severity.ERROR).length;
   const warningCount = findings.length - errorCount;
   if (args.format === 'json') {
-    const summary = { errors: errorCount, warnings: warningCount, files, objects: objects.length };
+    const summary = { errors: errorCount, warnings: warningCount, files, objects: objects.length, judged, notJudged };
     io.stdout(`${JSON.stringify({ findings: findings.map(toJsonFinding), summary }, null, 2)}\n`);
   } else {
-    for (const f of findings) io.stdout(`${locationOf(f)}: ${f.severity} ${f.rule}: ${subjectOf(f)}: ${f.message}\n`);
+    for (const f of findings) io.stdout(`${locationOf(f)}: ${formatFinding(f)}\n`);
     io.stdout(
       `${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')} in ${plural(objects.length, 'object')} (${plural(files, 'file')})\n`,
     );
+    if (skippedCount > 0) {
+      io.stdout(`${plural(skippedCount, 'custom object')} not judged (no pod template found): ${skipped.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
+    }
   }
   return errorCount > 0 ? ExitCode.FINDINGS : ExitCode.OK;
 }
 
 function listRules(format: 'text' | 'json', io: CliIo, rules: readonly Rule[]): ExitCode {
-  const catalogue: RuleInfo[] = [...rules, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE].map(({ id, severity, title, reason, fix }) => ({
+  const catalogue: RuleInfo[] = (rules === RULES ? RULE_CATALOGUE : [...rules, ...SUPPRESSION_RULES]).map(({ id, severity, title, reason, fix }) => ({
     id,
     severity,
     title,

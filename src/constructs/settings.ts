@@ -1,6 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { DEFAULTS } from '../defaults';
 import type { KubernetesVersion } from '../k8s/version';
+import type { RuleSetting } from '../rules/types';
 
 const SETTINGS_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsSettings');
 const RESOLVED_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsSettings.resolved');
@@ -48,6 +49,12 @@ export interface ResolvedSafePodsSettings {
   readonly requireDigest: boolean;
   /** What to do with warnings. */
   readonly warnings: WarningMode;
+  /**
+   * Severity overrides by rule id (`off` switches a rule off).
+   *
+   * @default - every rule at its catalogue severity
+   */
+  readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
 }
 
 /**

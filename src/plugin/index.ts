@@ -2,10 +2,11 @@ import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
 import { readManifestFile } from '../io/manifests';
 import { RULES } from '../rules/catalogue';
-import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from '../rules/judge';
-import { checkObjects } from '../rules/subjects';
+import { checkObjects } from '../rules/check';
+import { formatFinding } from '../rules/format';
+import { SUPPRESSION_RULES } from '../rules/suppressions';
 import type { LocatedObject } from '../k8s/shapes';
-import type { ObjectFinding } from '../rules/subjects';
+import type { ObjectFinding } from '../rules/check';
 import type { Rule, RuleInfo } from '../rules/types';
 import { Severity } from '../rules/types';
 
@@ -134,12 +135,12 @@ export class SafePodsValidation {
   public async validate(context: PluginValidationContext): Promise<void> {
     const objects: LocatedObject[] = [];
     for (const manifest of context.manifests) objects.push(...(await readManifestFile(manifest)));
-    const findings = checkObjects(
+    const { findings } = checkObjects(
       objects,
       { kubernetesVersion: this.kubernetesVersion, requireDigest: this.requireDigest, runtimeClasses: this.runtimeClasses },
       this.rules,
     );
-    for (const violation of toViolations(findings, [...this.rules, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE]))
+    for (const violation of toViolations(findings, [...this.rules, ...SUPPRESSION_RULES]))
       context.report.addViolation(violation);
     const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
     context.report.submit(errors > 0 ? 'failure' : 'success', {
@@ -166,7 +167,7 @@ function toViolations(findings: readonly ObjectFinding[], catalogue: readonly Ru
     let res = group.resources.get(resKey);
     if (!res) group.resources.set(resKey, (res = { resourceName: f.name, manifestPath, locations: [] }));
     const line = f.source?.line !== undefined ? ` (line ${f.source.line})` : '';
-    res.locations.push(`${f.field}${line}: ${f.kind} ${JSON.stringify(f.name)}: ${f.message}`);
+    res.locations.push(`${f.field}${line}: ${formatFinding(f)}`);
   }
   return [...byRule.values()].map(({ rule, severity, resources }) => ({
     ruleName: rule,
