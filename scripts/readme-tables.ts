@@ -16,6 +16,9 @@ function cell(text: string): string {
 
 function formatValue(value: unknown): string {
   if (Array.isArray(value)) return value.map((v) => `\`${String(v)}\``).join(', ');
+  if (value !== null && typeof value === 'object' && !(value instanceof Object.getPrototypeOf(DEFAULTS.kubernetesVersion).constructor)) {
+    return `\`${JSON.stringify(value)}\``;
+  }
   if (value !== null && typeof value === 'object') return `\`${String(value)}\``;
   return `\`${JSON.stringify(value)}\``;
 }

@@ -6,6 +6,7 @@
 export { SafePod, MUTABLE_TAG_RULES } from './constructs/safe-pod';
 export type { SafePodProps, SafeContainerProps, SafePodSpecProps } from './constructs/safe-pod';
 export { RuntimeClass } from './constructs/runtime-class';
+export { TolerationOperator, TaintEffect } from './k8s/tolerations';
 export type {
   IRuntimeClass,
   RuntimeClassProps,
@@ -45,7 +46,8 @@ export type { DownwardApiResourceOptions } from './constructs/downward-api';
 // ---- checks ------------------------------------------------------------------------------------------------
 export { RULES, RULE_CATALOGUE } from './rules/catalogue';
 export { Severity, Origin } from './rules/types';
-export type { Finding, RuleFinding, Rule, RuleInfo, RuleSetting, JudgeContext } from './rules/types';
+export type { Finding, RuleFinding, Rule, RuleInfo, RuleSetting, JudgeContext, PodSubject } from './rules/types';
+export type { ContainerRef, EnvRef, EnvFromRef } from './rules/normalize';
 export { checkObjects } from './rules/check';
 export type { CheckOptions, CheckResult, ObjectFinding } from './rules/check';
 export { formatFinding } from './rules/format';

@@ -17,7 +17,7 @@ export {
 export { FieldErrorType } from './k8s/field-error';
 export type { FieldError } from './k8s/field-error';
 export { QuantityError } from './k8s/quantity';
-export { TolerationOperator, TaintEffect, validateTolerations, mergeTolerations, isTolerationSuperset } from './k8s/tolerations';
+export { validateTolerations, mergeTolerations, isTolerationSuperset } from './k8s/tolerations';
 export type { TolerationJson } from './k8s/tolerations';
 export { kubeletServiceEnv, serviceEnvName, masterServiceFacts, envBlockBytes } from './env/service-env';
 export type { KubeletServiceEnvOptions } from './env/service-env';
@@ -41,7 +41,11 @@ export { admitPod, AdmissionRejectionKind } from './runtime-class/admission';
 export type { AdmissionResult, AdmissionRejection } from './runtime-class/admission';
 export { effectiveRequests, effectiveRequestStrings } from './runtime-class/requests';
 export type { ResourceQuantities } from './runtime-class/requests';
-export { validateRuntimeClass, validateRuntimeClassUpdate, validateHandler as validateRuntimeClassHandler, validateRuntimeClassName } from './runtime-class/validation';
+export {
+  validateRuntimeClass,
+  validateRuntimeClassUpdate,
+  validateHandler as validateRuntimeClassHandler,
+  validateRuntimeClassName,
+} from './runtime-class/validation';
 export type { RuntimeClassJson } from './runtime-class/validation';
 export { subjectsOf, roleOf, ObjectRole } from './rules/normalize';
-export type { PodSubject, ContainerRef, EnvRef, EnvFromRef } from './rules/normalize';

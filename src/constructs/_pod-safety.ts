@@ -5,15 +5,16 @@
  * the judge at synth time. A construct keeps one `PodSafety` and forwards four calls to it.
  */
 import { ApiObject } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-27';
+import * as kplus from 'cdk8s-plus-27';
 import { DEFAULTS } from '../defaults';
 import type { LifecycleHooks } from '../hooks/hook';
 import { LifecycleHook } from '../hooks/hook';
 import type { PodHooksPlan } from '../hooks/plan';
 import { planPodHooks } from '../hooks/plan';
 import { ManifestError } from '../k8s/errors';
+import { quote } from '../k8s/text';
 import type { JsonObject, RuntimeClassFacts } from '../k8s/shapes';
-import { HOOK_POSITIONS } from '../k8s/shapes';
+import { HOOK_POSITIONS, ImagePullPolicy } from '../k8s/shapes';
 import { RULES } from '../rules/catalogue';
 import { formatFinding } from '../rules/format';
 import { judgeSubject } from '../rules/judge';
@@ -127,6 +128,13 @@ interface ContainerExtras {
 
 const SAFETY = new WeakMap<object, PodSafety>();
 
+/** The cdk8s-plus enum member of a pull policy (the same Kubernetes strings, another enum). */
+const KPLUS_PULL_POLICY: Readonly<Record<ImagePullPolicy, kplus.ImagePullPolicy>> = {
+  [ImagePullPolicy.ALWAYS]: kplus.ImagePullPolicy.ALWAYS,
+  [ImagePullPolicy.IF_NOT_PRESENT]: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+  [ImagePullPolicy.NEVER]: kplus.ImagePullPolicy.NEVER,
+};
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
@@ -211,10 +219,10 @@ export class PodSafety {
    * reported with the findings at synth.
    */
   public prepareContainer(cont: SafeContainerProps, defaultName: string): kplus.ContainerProps {
-    const { allowMutableTag, hooks, shutdownReserveSeconds, ...rest } = cont;
+    const { allowMutableTag, hooks, shutdownReserveSeconds, lifecycle, ...rest } = cont;
     const name = cont.name ?? defaultName;
     const where = `container ${JSON.stringify(name)}`;
-    if (cont.lifecycle !== undefined) {
+    if (lifecycle !== undefined) {
       this.error(
         `${where}: lifecycle takes cdk8s-plus Handlers, which allow tcpSocket hooks the kubelet never runs and exec hooks without a time ` +
           'bound; use hooks: { preStop: LifecycleHook.exec([...]) } instead',
@@ -224,28 +232,42 @@ export class PodSafety {
     for (const position of HOOK_POSITIONS) {
       const hook = hooks?.[position];
       if (hook !== undefined && !LifecycleHook.isLifecycleHook(hook)) {
-        this.error(`${where}: hooks.${position} is not a LifecycleHook; build it with LifecycleHook.exec(), httpGet() or sleep()`, `lifecycle.${position}`);
+        this.error(
+          `${where}: hooks.${position} is not a LifecycleHook; build it with LifecycleHook.exec(), httpGet() or sleep()`,
+          `lifecycle.${position}`,
+        );
       }
     }
     if (shutdownReserveSeconds !== undefined && (!Number.isInteger(shutdownReserveSeconds) || shutdownReserveSeconds < 0)) {
-      this.error(`${where}: shutdownReserveSeconds ${JSON.stringify(shutdownReserveSeconds)} is not a whole number of seconds; give e.g. 10`, 'shutdownReserveSeconds');
+      this.error(
+        `${where}: shutdownReserveSeconds ${JSON.stringify(shutdownReserveSeconds)} is not a whole number of seconds; give e.g. 10`,
+        'shutdownReserveSeconds',
+      );
     }
     if (allowMutableTag !== undefined && !hasVisibleText(allowMutableTag)) {
       this.error(
-        `${where}: allowMutableTag ${JSON.stringify(allowMutableTag)} gives no reason; give the reason the mutable tag is accepted, e.g. "local kind cluster"`,
+        `${where}: allowMutableTag ${quote(allowMutableTag)} gives no reason; give the reason the mutable tag is accepted, e.g. "local kind cluster"`,
         'allowMutableTag',
       );
     }
-    const validHooks: LifecycleHooks = Object.fromEntries(HOOK_POSITIONS.filter((p) => LifecycleHook.isLifecycleHook(hooks?.[p])).map((p) => [p, hooks![p]]));
-    this.extras.push({ name, hooks: validHooks, shutdownReserveSeconds: this.isReserve(shutdownReserveSeconds) ? shutdownReserveSeconds : undefined, allowMutableTag });
+    const validHooks: LifecycleHooks = Object.fromEntries(
+      HOOK_POSITIONS.filter((p) => LifecycleHook.isLifecycleHook(hooks?.[p])).map((p) => [p, hooks![p]]),
+    );
+    this.extras.push({
+      name,
+      hooks: validHooks,
+      shutdownReserveSeconds: this.isReserve(shutdownReserveSeconds) ? shutdownReserveSeconds : undefined,
+      allowMutableTag,
+    });
     const accepted = allowMutableTag !== undefined && hasVisibleText(allowMutableTag);
-    const imagePullPolicy = cont.imagePullPolicy ?? ((accepted ? DEFAULTS.mutableTagPullPolicy : DEFAULTS.imagePullPolicy) as kplus.ImagePullPolicy);
+    const imagePullPolicy = cont.imagePullPolicy ?? KPLUS_PULL_POLICY[accepted ? DEFAULTS.mutableTagPullPolicy : DEFAULTS.imagePullPolicy];
     return { ...rest, name, imagePullPolicy };
   }
 
   /** The pod spec with the library's pod fields: service links, RuntimeClass, pull secrets, the planned grace period. */
   public patchPodSpec(spec: kplus.k8s.PodSpec): kplus.k8s.PodSpec {
-    const secrets = this.pullSecretNames.length > 0 ? [...(spec.imagePullSecrets ?? []), ...this.pullSecretNames.map((name) => ({ name }))] : spec.imagePullSecrets;
+    const secrets =
+      this.pullSecretNames.length > 0 ? [...(spec.imagePullSecrets ?? []), ...this.pullSecretNames.map((name) => ({ name }))] : spec.imagePullSecrets;
     return {
       ...spec,
       enableServiceLinks: this.enableServiceLinks,

@@ -101,7 +101,10 @@ function guardedObjects(scope: IConstruct): ApiObject[] {
 
 /** A JSON pointer (`/spec/containers/0`) for a field path (`spec.containers[0]`). */
 function pointer(path: string): string {
-  return `/${path.replace(/\[(\d+)\]/g, '.$1').split('.').join('/')}`;
+  return `/${path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .join('/')}`;
 }
 
 function fill(obj: ApiObject, settings: ResolvedSafePodsSettings): void {

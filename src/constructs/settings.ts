@@ -1,20 +1,13 @@
 import type { IConstruct } from 'constructs';
+import type { WarningMode } from '../defaults';
 import { DEFAULTS } from '../defaults';
+
+export { WarningMode } from '../defaults';
 import type { KubernetesVersion } from '../k8s/version';
 import type { RuleSetting } from '../rules/types';
 
 const SETTINGS_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsSettings');
 const RESOLVED_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsSettings.resolved');
-
-/** What to do with warnings (findings of severity `warning`) at synth time. */
-export enum WarningMode {
-  /** Print them to stderr once per synth, grouped, with construct paths. */
-  PRINT = 'print',
-  /** Treat them as errors: the synth fails. */
-  FAIL = 'fail',
-  /** Ignore them (they stay available through `SafePod.findings()`). */
-  IGNORE = 'ignore',
-}
 
 /** Properties for `SafePodsSettings.set`. */
 export interface SafePodsSettingsProps {
@@ -92,7 +85,7 @@ function resolve(props: SafePodsSettingsProps): ResolvedSafePodsSettings {
   return Object.freeze({
     kubernetesVersion: props.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
     requireDigest: props.requireDigest ?? DEFAULTS.requireDigest,
-    warnings: props.warnings ?? (DEFAULTS.warnings as WarningMode),
+    warnings: props.warnings ?? DEFAULTS.warnings,
   });
 }
 

@@ -140,8 +140,7 @@ export class SafePodsValidation {
       { kubernetesVersion: this.kubernetesVersion, requireDigest: this.requireDigest, runtimeClasses: this.runtimeClasses },
       this.rules,
     );
-    for (const violation of toViolations(findings, [...this.rules, ...SUPPRESSION_RULES]))
-      context.report.addViolation(violation);
+    for (const violation of toViolations(findings, [...this.rules, ...SUPPRESSION_RULES])) context.report.addViolation(violation);
     const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
     context.report.submit(errors > 0 ? 'failure' : 'success', {
       Errors: String(errors),

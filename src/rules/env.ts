@@ -5,13 +5,7 @@
 import { DEFAULTS } from '../defaults';
 import { variableReferences } from '../env/expansion';
 import { envFieldRefProblems, resourceFieldRefProblems } from '../env/field-refs';
-import {
-  masterServiceFacts,
-  serviceEnvEntries,
-  envEntryBytes,
-  isMasterService,
-  type ServiceEnvEntry,
-} from '../env/service-env';
+import { masterServiceFacts, serviceEnvEntries, envEntryBytes, isMasterService, type ServiceEnvEntry } from '../env/service-env';
 import { shellScriptIndexes } from '../env/shell';
 import { prefixMappingImage } from '../env/prefix-images';
 import { ImageReference } from '../image/reference';
@@ -84,9 +78,7 @@ function describeService(s: ServiceFacts): string {
 }
 
 function linkFix(subject: PodSubject): string {
-  return subject.spec.enableServiceLinks === true
-    ? 'set enableServiceLinks: false'
-    : 'set enableServiceLinks: false explicitly (absent means true)';
+  return subject.spec.enableServiceLinks === true ? 'set enableServiceLinks: false' : 'set enableServiceLinks: false explicitly (absent means true)';
 }
 
 // ---- service links ------------------------------------------------------------------------------------------------
@@ -94,7 +86,7 @@ function linkFix(subject: PodSubject): string {
 const SERVICE_LINK_PREFIX: Rule = {
   id: 'env-service-link-prefix',
   severity: Severity.ERROR,
-  title: 'A Service injects a variable that the container\'s image reads as its own setting and refuses',
+  title: "A Service injects a variable that the container's image reads as its own setting and refuses",
   reason:
     'With service links on, the kubelet injects <SVC>_SERVICE_HOST, <SVC>_PORT=tcp://<ip>:<port>, ... for every Service in the namespace ' +
     '(kubelet_pods.go getServiceEnvVarMap, envvars.go FromServices). Some images read every variable under a prefix as configuration and ' +
@@ -219,7 +211,7 @@ const UNRESOLVED_REFERENCE: Rule = {
     'The kubelet expands $(VAR) in env values (from envFrom, earlier env entries and service variables) and in command/args (from the final ' +
     'env); a reference to anything else is left in the string literally, without an error or event (expansion.Expand, syntaxWrap). ' +
     'Text that cannot be a variable name ($(hostname -f), $((RANDOM % 5))) is not a reference; in a `sh -c` script an undefined ' +
-    'lower-case name ($(date)) is the shell\'s command substitution, so there only upper-case names (the style of variables) are reported.',
+    "lower-case name ($(date)) is the shell's command substitution, so there only upper-case names (the style of variables) are reported.",
   fix: 'Define the variable in an earlier env entry, fix the name, or write $$(VAR) for a literal "$(VAR)"',
   check(subject, ctx) {
     const out: RuleFinding[] = [];
@@ -252,7 +244,13 @@ const UNRESOLVED_REFERENCE: Rule = {
           const at = firstIndex.get(name);
           if ((at !== undefined && at < e.index) || fromEnvFrom(name) || fromServices(name) || !isReference(name, false)) continue;
           const hint = at === undefined ? 'nothing defines' : at === e.index ? 'is the variable itself' : `is defined only later, at env[${at}]`;
-          report(`${ref.path}.env[${e.index}].value`, `env ${JSON.stringify(e.name)} value ${JSON.stringify(e.value)}`, name, hint, 'in an earlier env entry');
+          report(
+            `${ref.path}.env[${e.index}].value`,
+            `env ${JSON.stringify(e.name)} value ${JSON.stringify(e.value)}`,
+            name,
+            hint,
+            'in an earlier env entry',
+          );
         }
       }
       const shell = new Set(shellScriptIndexes([...command, ...args]));

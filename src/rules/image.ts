@@ -244,7 +244,7 @@ export const IMAGE_MUTABLE_TAG_PULL_POLICY_RULE: Rule = {
   reason:
     'When a mutable tag (no tag, "latest", or a floating tag) is accepted with a suppression, only imagePullPolicy Always makes nodes resolve ' +
     'the tag again on each container start; with IfNotPresent or Never every node keeps running whichever build it pulled first, so the ' +
-    'accepted tag means different code on different nodes (the check of Kyverno\'s imagepullpolicy-always policy).',
+    "accepted tag means different code on different nodes (the check of Kyverno's imagepullpolicy-always policy).",
   fix: 'Set imagePullPolicy: Always (SafePod does for allowMutableTag), or pin the image; for images loaded into a kind node, suppress this rule with a reason',
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     const out: RuleFinding[] = [];

@@ -86,8 +86,7 @@ export function describeJsonValue(value: unknown): string {
 function fixFor(value: unknown, expected: Expected): string {
   if ((expected === 'string' || expected === 'int-or-string') && (typeof value === 'boolean' || typeof value === 'number')) {
     return (
-      'quote the value in the YAML: unquoted yes, no, on, off, true, false and numbers are not strings to Kubernetes ' +
-      '(kubectl reads YAML 1.1)'
+      'quote the value in the YAML: unquoted yes, no, on, off, true, false and numbers are not strings to Kubernetes ' + '(kubectl reads YAML 1.1)'
     );
   }
   if (expected === 'list' && isJsonObject(value)) return 'write the entries as a list ("- name: ..."), not as a map';
@@ -103,7 +102,6 @@ function prefix(container: string | undefined): string {
 /** Collects `field-type-invalid` findings while the object is read. */
 class Problems {
   public readonly list: RuleFinding[] = [];
-
 
   /** Reports `field` (a path from the object root) whose value does not have the `expected` type. */
   public wrongType(field: string, value: unknown, expected: Expected, container?: string): void {
@@ -314,7 +312,11 @@ function readHandler(raw: unknown, field: string, problems: Problems, container:
   }
   const sleep = read<JsonObject>(raw, 'sleep', 'object', `${field}.sleep`, problems, container);
   if (sleep === undefined && raw.sleep !== undefined && raw.sleep !== null) replace('sleep', undefined);
-  if (sleep !== undefined && sleep.seconds !== undefined && read(sleep, 'seconds', 'integer', `${field}.sleep.seconds`, problems, container) === undefined) {
+  if (
+    sleep !== undefined &&
+    sleep.seconds !== undefined &&
+    read(sleep, 'seconds', 'integer', `${field}.sleep.seconds`, problems, container) === undefined
+  ) {
     replace('sleep', { ...sleep, seconds: undefined });
   }
   return (out ?? raw) as LifecycleHandlerJson;
@@ -422,7 +424,9 @@ function readContainer(raw: JsonObject, list: ContainerKind, index: number, spec
         const port = read(p, 'containerPort', 'integer', `${pf}.containerPort`, problems, name);
         const pname = read(p, 'name', 'string', `${pf}.name`, problems, name);
         const protocol = read(p, 'protocol', 'string', `${pf}.protocol`, problems, name);
-        return (port !== undefined || p.containerPort == null) && (pname !== undefined || p.name == null) && (protocol !== undefined || p.protocol == null);
+        return (
+          (port !== undefined || p.containerPort == null) && (pname !== undefined || p.name == null) && (protocol !== undefined || p.protocol == null)
+        );
       });
       if (good.length !== ports.length) set('ports', good);
     }
@@ -445,7 +449,11 @@ function readContainer(raw: JsonObject, list: ContainerKind, index: number, spec
   }
   // env and envFrom are read through the refs; the container copy keeps the well-typed entries for domain functions
   const cleanEnv = rawEnv !== undefined && rawEnv.every(isCleanEnv);
-  if (raw.env !== undefined && !cleanEnv) set('env', env.map(({ index: _index, ...e }) => e as EnvVarJson));
+  if (raw.env !== undefined && !cleanEnv)
+    set(
+      'env',
+      env.map(({ index: _index, ...e }) => e as EnvVarJson),
+    );
   if (raw.envFrom !== undefined && (rawEnvFrom === undefined || envFrom.length !== rawEnvFrom.length)) {
     set(
       'envFrom',

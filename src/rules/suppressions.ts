@@ -2,6 +2,7 @@
  * Suppressions: annotations that accept a finding for one object (`safe-pods.cdk8s.io/suppress.<rule-id>`) or one of its
  * containers (`safe-pods.cdk8s.io/suppress.<rule-id>.<container>`), with the reason as the value.
  */
+import { quote } from '../k8s/text';
 import type { PodSubject } from './normalize';
 import type { RuleInfo } from './types';
 import { Severity } from './types';
@@ -40,11 +41,15 @@ export const SUPPRESSION_UNKNOWN_CONTAINER: RuleInfo = Object.freeze({
   severity: Severity.WARNING,
   title: 'A suppression annotation names a container the pod does not have',
   reason: 'A suppression for a container that does not exist (a typo, or a renamed container) suppresses nothing.',
-  fix: 'Use the name of one of the pod\'s containers after the rule id, or drop the container part to suppress for the whole object',
+  fix: "Use the name of one of the pod's containers after the rule id, or drop the container part to suppress for the whole object",
 });
 
 /** The judge's own entries of the catalogue: the checks of suppressions. */
-export const SUPPRESSION_RULES: readonly RuleInfo[] = Object.freeze([SUPPRESSION_WITHOUT_REASON, SUPPRESSION_UNKNOWN_RULE, SUPPRESSION_UNKNOWN_CONTAINER]);
+export const SUPPRESSION_RULES: readonly RuleInfo[] = Object.freeze([
+  SUPPRESSION_WITHOUT_REASON,
+  SUPPRESSION_UNKNOWN_RULE,
+  SUPPRESSION_UNKNOWN_CONTAINER,
+]);
 
 /** One accepted finding class. */
 export interface Suppression {
@@ -103,7 +108,7 @@ export function readSuppressions(subject: PodSubject, ruleIds: ReadonlySet<strin
       problems.push({
         rule: SUPPRESSION_WITHOUT_REASON,
         field,
-        message: `suppression ${quoted} has no reason (its value ${JSON.stringify(value)} has no visible text); set its value to why the finding is accepted`,
+        message: `suppression ${quoted} has no reason (its value ${quote(value)} has no visible text); set its value to why the finding is accepted`,
       });
       continue;
     }

@@ -23,14 +23,16 @@ const IMAGE_RULE: Rule = {
   reason: 'test',
   fix: 'Pin the image by tag or digest',
   check: (s) =>
-    (s.podSpec.containers ?? []).flatMap((c, i) => {
-      const field = `${s.podSpecPath}.containers[${i}].image`;
-      if (c.image?.endsWith(':latest'))
-        return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
-      if (c.image !== undefined && !c.image.includes(':'))
-        return [{ message: `container ${JSON.stringify(c.name)}: no tag`, field, container: c.name, severity: Severity.WARNING }];
-      return [];
-    }),
+    s.containers
+      .filter((c) => c.list === 'containers')
+      .flatMap(({ container: c, path }) => {
+        const field = `${path}.image`;
+        if (c.image?.endsWith(':latest'))
+          return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
+        if (c.image !== undefined && !c.image.includes(':'))
+          return [{ message: `container ${JSON.stringify(c.name)}: no tag`, field, container: c.name, severity: Severity.WARNING }];
+        return [];
+      }),
 };
 
 let dir: string;
@@ -69,7 +71,9 @@ describe('SafePodsValidation', () => {
             constructPath: 'prod/web',
             resourceName: 'prod-web-c8d2d375',
             manifestPath: file,
-            locations: ['spec.containers[0].image (line 8): Pod "prod-web-c8d2d375": container "main": image "nginx:latest" uses "latest"'],
+            locations: [
+              'spec.containers[0].image (line 8): error test-image: Pod "prod-web-c8d2d375": container "main": image "nginx:latest" uses "latest"',
+            ],
           },
         ],
       },
@@ -95,9 +99,7 @@ describe('SafePodsValidation', () => {
       ...IMAGE_RULE,
       id: 'test-rc',
       check: (s, ctx) =>
-        s.podSpec.runtimeClassName && !ctx.runtimeClasses?.has(s.podSpec.runtimeClassName)
-          ? [{ message: 'unknown', field: 'spec.runtimeClassName' }]
-          : [],
+        s.spec.runtimeClassName && !ctx.runtimeClasses?.has(s.spec.runtimeClassName) ? [{ message: 'unknown', field: 'spec.runtimeClassName' }] : [],
     };
     fs.writeFileSync(path.join(dir, 'rc.yaml'), 'apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {name: kata}\nhandler: kata\n');
     fs.writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {runtimeClassName: kata, containers: []}\n');

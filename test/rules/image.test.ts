@@ -11,19 +11,23 @@ import {
   IMAGE_RULES,
   IMAGE_WHITESPACE_RULE,
 } from '../../src/rules/image';
-import { SUPPRESS_ANNOTATION_PREFIX, judgeSubject } from '../../src/rules/judge';
-import type { ContainerJson, JudgeContext, PodSubject } from '../../src/rules/types';
+import { judgeSubject } from '../../src/rules/judge';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/suppressions';
+import type { ContainerJson, PodSpecJson } from '../../src/k8s/shapes';
+import type { JudgeContext, PodSubject } from '../../src/rules/types';
+import { podSubject } from '../support/subjects';
+
 import { Severity } from '../../src/rules/types';
 
 const HEX64 = 'dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c';
 const CTX: JudgeContext = { kubernetesVersion: KubernetesVersion.V1_27, requireDigest: false };
 const STRICT: JudgeContext = { ...CTX, requireDigest: true };
 
-function pod(containers: ContainerJson[], extra: Partial<PodSubject> = {}): PodSubject {
-  return { kind: 'Pod', name: 'web', annotations: {}, podSpec: { containers }, podSpecPath: 'spec', isPod: true, ...extra };
+function pod(containers: ContainerJson[], extra: { annotations?: Record<string, string>; podSpec?: PodSpecJson } = {}): PodSubject {
+  return podSubject(extra.podSpec ?? { containers }, { annotations: extra.annotations });
 }
 function deployment(containers: ContainerJson[]): PodSubject {
-  return pod(containers, { kind: 'Deployment', podSpecPath: 'spec.template.spec', isPod: false });
+  return podSubject({ containers }, { kind: 'Deployment' });
 }
 /** A container "main"; `imagePullPolicy` null leaves the field out. */
 function main(image: string | undefined, imagePullPolicy: string | null = 'IfNotPresent'): ContainerJson {
@@ -41,6 +45,7 @@ describe('the image rules', () => {
       'image-digest-required',
       'image-pull-policy-missing',
       'image-pull-policy-invalid',
+      'image-mutable-tag-pull-policy',
     ]);
     for (const r of IMAGE_RULES) expect(RULES).toContain(r);
   });
@@ -64,7 +69,7 @@ describe('image-missing', () => {
   test('fires for an absent or empty image', () => {
     expect(IMAGE_MISSING_RULE.check(pod([main(undefined)]), CTX)).toEqual([
       {
-        message: 'container "main": has no image, which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"',
+        message: 'container "main": has no image (Required value), which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"',
         field: 'spec.containers[0].image',
         container: 'main',
       },

@@ -6,7 +6,8 @@ import { ManifestError } from '../../src/k8s/errors';
 import { KubernetesVersion } from '../../src/k8s/version';
 import { ENV_RULES } from '../../src/rules/env';
 import { judgeSubject } from '../../src/rules/judge';
-import type { ContainerJson } from '../../src/rules/types';
+import type { ContainerJson } from '../../src/k8s/shapes';
+import { podSubject } from '../support/subjects';
 
 function containerJson(configure: (c: kplus.Container) => void): ContainerJson {
   const chart = Testing.chart();
@@ -85,7 +86,7 @@ describe('addCommonDownwardEnv', () => {
       { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
     ]);
     expect(Object.keys(COMMON_DOWNWARD_ENV)).toEqual(c.env!.map((e) => e.name));
-    const subject = { kind: 'Pod', name: 'p', annotations: {}, podSpec: { containers: [c] }, podSpecPath: 'spec', isPod: true };
+    const subject = podSubject({ containers: [c] }, { name: 'p' });
     expect(judgeSubject(subject, { kubernetesVersion: KubernetesVersion.V1_27, requireDigest: false }, ENV_RULES)).toEqual([]);
   });
 
