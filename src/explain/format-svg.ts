@@ -5,7 +5,7 @@
  * seconds of the JSON result, so the picture can be checked against it.
  */
 import type { ExplainedPod, HookEvent, TimelineLane, TimelinePhase, TimelineSpan } from './types';
-import { MarkKind, SpanKind } from './types';
+import { MarkKind, PhaseName, SpanKind } from './types';
 
 /** Width of the picture in px. */
 export const SVG_WIDTH = 800;
@@ -56,9 +56,13 @@ export function tickStep(end: number): number {
   return Math.ceil(end / 10 / 3600) * 3600;
 }
 
-/** The end of the axis for a phase: its last instant rounded up to a tick (at least one step). */
-export function axisEnd(phase: TimelinePhase): number {
-  const end = Math.max(phase.endSeconds, 1);
+/**
+ * The end of the axis for a phase: its last instant (at least `minimum` and 1 s) rounded up to a tick, with room
+ * after a hook that may never end.
+ */
+export function axisEnd(phase: TimelinePhase, minimum = 0): number {
+  let end = Math.max(phase.endSeconds, minimum, 1);
+  if (phase.lanes.some((l) => l.spans.some((s) => s.worstCaseEndSeconds === null))) end += Math.max(1, end / 5);
   const step = tickStep(end);
   return Math.ceil(end / step) * step;
 }
@@ -169,7 +173,7 @@ function lanePanel(
 }
 
 function phasePanel(pod: ExplainedPod, phase: TimelinePhase, title: string, top: number): Panel {
-  const end = axisEnd(phase);
+  const end = axisEnd(phase, phase.name === PhaseName.STOP ? pod.timeline.gracePeriodSeconds : 0);
   const step = tickStep(end);
   const pps = (SVG_AXIS_END_X - SVG_AXIS_X) / end;
   const scale = (s: number): number => SVG_AXIS_X + s * pps;
@@ -187,7 +191,7 @@ function phasePanel(pod: ExplainedPod, phase: TimelinePhase, title: string, top:
     svg.push(...p.svg);
     y += p.height;
   }
-  if (phase.name === 'stop') {
+  if (phase.name === PhaseName.STOP) {
     const x = scale(pod.timeline.gracePeriodSeconds);
     svg.push(
       `<line class="grace-deadline" data-at="${pod.timeline.gracePeriodSeconds}" x1="${svgNumber(x)}" y1="${axisTop}" x2="${svgNumber(x)}" y2="${y}" stroke="#c00000" stroke-width="1" stroke-dasharray="5 3"/>`,

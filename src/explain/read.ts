@@ -300,6 +300,29 @@ export interface ReadPodSpec {
   readonly nodeName?: string;
 }
 
+/** `tolerations`, with only the fields of a toleration of the right types. */
+function readTolerations(r: Reader, spec: JsonObject, field: string): JsonObject[] {
+  const out: JsonObject[] = [];
+  r.list(spec, 'tolerations', field).forEach((t, i) => {
+    const at = `${field}.tolerations[${i}]`;
+    if (!isObject(t)) {
+      r.report(at, `${at} is ${typeName(t)}, not a toleration; it is left out`);
+      return;
+    }
+    const o: JsonObject = {};
+    for (const k of ['key', 'operator', 'value', 'effect']) {
+      const v = r.str(t, k, at);
+      if (v !== undefined) o[k] = v;
+    }
+    const seconds = t.tolerationSeconds;
+    if (typeof seconds === 'number' && Number.isInteger(seconds)) o.tolerationSeconds = seconds;
+    else if (seconds !== undefined && seconds !== null)
+      r.report(`${at}.tolerationSeconds`, `${at}.tolerationSeconds is not a whole number; it is left out`);
+    out.push(o);
+  });
+  return out;
+}
+
 /** Reads a pod spec at `field` (e.g. `spec.template.spec`). */
 export function readPodSpec(r: Reader, spec: JsonObject, field: string): ReadPodSpec {
   const containers: ReadContainer[] = [];
@@ -309,7 +332,7 @@ export function readPodSpec(r: Reader, spec: JsonObject, field: string): ReadPod
       if (c) containers.push(c);
     });
   }
-  const tolerations = spec.tolerations === undefined ? undefined : r.list(spec, 'tolerations', field).filter(isObject);
+  const tolerations = spec.tolerations === undefined ? undefined : readTolerations(r, spec, field);
   return {
     containers,
     enableServiceLinks: r.bool(spec, 'enableServiceLinks', field),

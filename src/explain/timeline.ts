@@ -198,7 +198,7 @@ function startPhase(lanes: readonly LaneHooks[], events: HookEvent[]): TimelineP
     endSeconds: endOf(out),
     lanes: out,
     notes: [
-      'postStart runs right after the container starts; the container is not Running, and the kubelet starts the next container only, when it returns (kuberuntime_container.go startContainer)',
+      'postStart runs right after the container starts; the container is not Running, and the kubelet does not start the next container, until the hook returns (kuberuntime_container.go startContainer)',
       'exec and httpGet hooks have no timeout in the kubelet: an unbounded hook is drawn at the library default budget (handlers.go, kubelet.go insecureContainerLifecycleHTTPClient)',
       ...(lanes.some((l) => l.kind === ExplainedContainerKind.SIDECAR)
         ? ['a sidecar must also pass its startup probe before the next container starts; probe time is not drawn']

@@ -28,7 +28,11 @@ const service: fc.Arbitrary<ServiceFacts> = fc.record({
   type: fc.constantFrom(undefined, 'ClusterIP', 'ExternalName'),
   clusterIP: fc.constantFrom(undefined, '10.0.0.5', 'None', 'fd00::1'),
   ports: fc.array(
-    fc.record({ name: fc.constantFrom(undefined, 'http', 'metrics'), port: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom(undefined, 'TCP', 'UDP') }),
+    fc.record({
+      name: fc.constantFrom(undefined, 'http', 'metrics'),
+      port: fc.integer({ min: 1, max: 65535 }),
+      protocol: fc.constantFrom(undefined, 'TCP', 'UDP'),
+    }),
     { minLength: 1, maxLength: 2 },
   ),
 });
@@ -36,7 +40,10 @@ const service: fc.Arbitrary<ServiceFacts> = fc.record({
 type GenEnv = { name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } };
 const envEntry: fc.Arbitrary<GenEnv> = fc.oneof(
   fc.record({ name: fc.constantFrom(...NAMES), value: text }),
-  fc.record({ name: fc.constantFrom(...NAMES), valueFrom: fc.record({ fieldRef: fc.record({ fieldPath: fc.constantFrom(...UNKNOWN_FIELD_PATHS) }) }) }),
+  fc.record({
+    name: fc.constantFrom(...NAMES),
+    valueFrom: fc.record({ fieldRef: fc.record({ fieldPath: fc.constantFrom(...UNKNOWN_FIELD_PATHS) }) }),
+  }),
 );
 
 interface GenSource {
@@ -164,7 +171,9 @@ describe('the explained environment agrees with serviceLinkEnv, assembleContaine
         }
         for (const name of Object.keys(links)) {
           const v = container.env.find((x) => x.name === name)!;
-          const serviceEntry = [v, ...v.shadowed].filter((e) => e.sourceKind === EnvSourceKind.SERVICE || e.sourceKind === EnvSourceKind.KUBERNETES_SERVICE);
+          const serviceEntry = [v, ...v.shadowed].filter(
+            (e) => e.sourceKind === EnvSourceKind.SERVICE || e.sourceKind === EnvSourceKind.KUBERNETES_SERVICE,
+          );
           expect(serviceEntry).toHaveLength(1);
           expect(v.sourceKind === EnvSourceKind.SERVICE || v.sourceKind === EnvSourceKind.KUBERNETES_SERVICE).toBe(!own.has(name));
         }
@@ -180,7 +189,9 @@ describe('the explained environment agrees with serviceLinkEnv, assembleContaine
         const links = modelEnv({ ...c, env: [], envFrom: [] }, () => ({}));
         for (const v of container.env) {
           const sources = [
-            ...c.envFrom.filter((s) => Object.keys(s.data).some((k) => s.prefix + k === v.name)).map((s) => `envFrom[${c.envFrom.indexOf(s)}] configMapRef ${s.name}`),
+            ...c.envFrom
+              .filter((s) => Object.keys(s.data).some((k) => s.prefix + k === v.name))
+              .map((s) => `envFrom[${c.envFrom.indexOf(s)}] configMapRef ${s.name}`),
             ...c.env.flatMap((e, i) => (e.name === v.name ? [`env[${i}]`] : [])),
           ];
           const written = [...v.shadowed.map((s) => s.source), v.source].filter((s) => !s.startsWith('service ') && s !== 'default/kubernetes');
