@@ -52,9 +52,24 @@ type Format = 'text' | 'json' | 'svg';
 interface ExplainArgs {
   readonly format: Format;
   readonly kubernetesVersion: KubernetesVersion;
+  /**
+   * `--object KIND/NAME`.
+   *
+   * @default - every object
+   */
   readonly object?: string;
+  /**
+   * `--container NAME`.
+   *
+   * @default - every container
+   */
   readonly container?: string;
   readonly runtimeClasses: readonly string[];
+  /**
+   * `--kubernetes-service-ip`.
+   *
+   * @default - unknown
+   */
   readonly kubernetesServiceIP?: string;
   readonly paths: readonly string[];
   readonly help: boolean;

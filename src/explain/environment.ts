@@ -30,6 +30,11 @@ interface Slot {
   readonly known: boolean;
   readonly source: string;
   readonly sourceKind: EnvSourceKind;
+  /**
+   * The field that sets the variable.
+   *
+   * @default - injected by the kubelet
+   */
   readonly field?: string;
   readonly references: ExplainedReference[];
   readonly shadowed: ShadowedEnvEntry[];
@@ -47,8 +52,18 @@ function couldDefine(source: UnknownSource, name: string): boolean {
 }
 
 interface Resolution {
+  /**
+   * The value the reference takes.
+   *
+   * @default - unresolved: the reference stays literal
+   */
   readonly value?: string;
   readonly known: boolean;
+  /**
+   * The source of that value.
+   *
+   * @default - unresolved
+   */
   readonly from?: string;
   readonly dependsOn: readonly string[];
 }
@@ -88,9 +103,17 @@ export interface ContainerEnvironment {
   readonly env: ExplainedEnvVar[];
   /** The block size. */
   readonly size: ExplainedEnvSize;
-  /** `command` after expansion. */
+  /**
+   * `command` after expansion.
+   *
+   * @default - not set
+   */
   readonly command?: ExplainedArgv;
-  /** `args` after expansion. */
+  /**
+   * `args` after expansion.
+   *
+   * @default - not set
+   */
   readonly args?: ExplainedArgv;
   /** Sentences for the container's notes. */
   readonly notes: string[];

@@ -411,9 +411,12 @@ export function onlyContainer(pod: ExplainedPod, name: string): ExplainedPod | u
   const t = pod.timeline;
   const phase = <P extends ExplainedTimeline['start']>(p: P): P => ({ ...p, lanes: p.lanes.filter((l) => l.container === name) });
   const events = t.events.filter((e) => e.container === name);
+  const reasons = new Set(events.map((e) => e.reason));
+  const eventCommands =
+    events.length === 0 ? [] : t.eventCommands.filter((c) => !/reason=/.test(c) || [...reasons].some((r) => c.endsWith(`reason=${r}`)));
   return {
     ...pod,
     containers: pod.containers.filter((c) => c.name === name),
-    timeline: { ...t, start: phase(t.start), stop: phase(t.stop), events, eventCommands: events.length > 0 ? t.eventCommands : [] },
+    timeline: { ...t, start: phase(t.start), stop: phase(t.stop), events, eventCommands },
   };
 }

@@ -20,21 +20,53 @@ export interface HostnameInput {
   readonly kind: string;
   /** Whether the object is a template (the pod name is generated). */
   readonly template: boolean;
-  /** `metadata.name` of the object. */
+  /**
+   * `metadata.name` of the object.
+   *
+   * @default - not set
+   */
   readonly name?: string;
-  /** `metadata.generateName` of the object. */
+  /**
+   * `metadata.generateName` of the object.
+   *
+   * @default - not set
+   */
   readonly generateName?: string;
-  /** `metadata.namespace`. */
+  /**
+   * `metadata.namespace`.
+   *
+   * @default - not set
+   */
   readonly namespace?: string;
-  /** `spec.hostname` of the pod spec. */
+  /**
+   * `spec.hostname` of the pod spec.
+   *
+   * @default - not set
+   */
   readonly hostname?: string;
-  /** `spec.subdomain` of the pod spec. */
+  /**
+   * `spec.subdomain` of the pod spec.
+   *
+   * @default - not set
+   */
   readonly subdomain?: string;
-  /** `spec.setHostnameAsFQDN`. */
+  /**
+   * `spec.setHostnameAsFQDN`.
+   *
+   * @default - not set
+   */
   readonly setHostnameAsFQDN?: boolean;
-  /** `spec.hostNetwork`. */
+  /**
+   * `spec.hostNetwork`.
+   *
+   * @default - not set
+   */
   readonly hostNetwork?: boolean;
-  /** A StatefulSet's `spec.serviceName`. */
+  /**
+   * A StatefulSet's `spec.serviceName`.
+   *
+   * @default - not set
+   */
   readonly serviceName?: string;
 }
 

@@ -125,9 +125,17 @@ export interface ReadEnvVar {
   readonly index: number;
   /** The name (`""` when unreadable). */
   readonly name: string;
-  /** `value`, when a string. */
+  /**
+   * `value`, when a string.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly value?: string;
-  /** `valueFrom`, when an object. */
+  /**
+   * `valueFrom`, when an object.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly valueFrom?: JsonObject;
 }
 
@@ -135,7 +143,11 @@ export interface ReadEnvVar {
 export interface ReadEnvFrom {
   /** Index in `envFrom`. */
   readonly index: number;
-  /** `configMapRef` or `secretRef` (`undefined` when neither is readable). */
+  /**
+   * `configMapRef` or `secretRef` (`undefined` when neither is readable).
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly ref?: 'configMapRef' | 'secretRef';
   /** The referenced name. */
   readonly name: string;
@@ -158,27 +170,63 @@ export interface ReadContainer {
   readonly field: string;
   /** `name` (`""` when unreadable). */
   readonly name: string;
-  /** `image`. */
+  /**
+   * `image`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly image?: string;
-  /** `imagePullPolicy`. */
+  /**
+   * `imagePullPolicy`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly imagePullPolicy?: string;
-  /** `command`. */
+  /**
+   * `command`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly command?: string[];
-  /** `args`. */
+  /**
+   * `args`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly args?: string[];
   /** `env`. */
   readonly env: ReadEnvVar[];
   /** `envFrom`. */
   readonly envFrom: ReadEnvFrom[];
-  /** `lifecycle.postStart`. */
+  /**
+   * `lifecycle.postStart`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly postStart?: ReadHandler;
-  /** `lifecycle.preStop`. */
+  /**
+   * `lifecycle.preStop`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly preStop?: ReadHandler;
-  /** `restartPolicy`. */
+  /**
+   * `restartPolicy`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly restartPolicy?: string;
-  /** `resources.requests`. */
+  /**
+   * `resources.requests`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly requests?: Record<string, string | number>;
-  /** `resources.limits`. */
+  /**
+   * `resources.limits`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly limits?: Record<string, string | number>;
 }
 
@@ -274,29 +322,77 @@ export function readContainer(r: Reader, item: unknown, list: ReadContainer['lis
 export interface ReadPodSpec {
   /** Every container, init (and sidecars) first, then regular, then ephemeral. */
   readonly containers: ReadContainer[];
-  /** `enableServiceLinks`. */
+  /**
+   * `enableServiceLinks`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly enableServiceLinks?: boolean;
-  /** `runtimeClassName`. */
+  /**
+   * `runtimeClassName`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly runtimeClassName?: string;
-  /** `terminationGracePeriodSeconds`. */
+  /**
+   * `terminationGracePeriodSeconds`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly terminationGracePeriodSeconds?: number;
-  /** `nodeSelector`. */
+  /**
+   * `nodeSelector`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly nodeSelector?: Record<string, string>;
-  /** `tolerations` (objects only). */
+  /**
+   * `tolerations` (objects only).
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly tolerations?: JsonObject[];
-  /** `overhead`. */
+  /**
+   * `overhead`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly overhead?: Record<string, string | number>;
-  /** `hostname`. */
+  /**
+   * `hostname`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly hostname?: string;
-  /** `subdomain`. */
+  /**
+   * `subdomain`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly subdomain?: string;
-  /** `setHostnameAsFQDN`. */
+  /**
+   * `setHostnameAsFQDN`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly setHostnameAsFQDN?: boolean;
-  /** `hostNetwork`. */
+  /**
+   * `hostNetwork`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly hostNetwork?: boolean;
-  /** `serviceAccountName` (or the deprecated `serviceAccount`). */
+  /**
+   * `serviceAccountName` (or the deprecated `serviceAccount`).
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly serviceAccountName?: string;
-  /** `nodeName`. */
+  /**
+   * `nodeName`.
+   *
+   * @default - absent in the manifest, or not of the right JSON type
+   */
   readonly nodeName?: string;
 }
 

@@ -36,13 +36,25 @@ export interface TimelineInput {
   readonly containers: readonly ReadContainer[];
   /** The target version (which hooks run, whether sidecars exist). */
   readonly version: KubernetesVersion;
-  /** `terminationGracePeriodSeconds` as written. */
+  /**
+   * `terminationGracePeriodSeconds` as written.
+   *
+   * @default - absent: Kubernetes applies 30 s
+   */
   readonly terminationGracePeriodSeconds?: number;
   /** Declared budgets by container (the budgets annotation). */
   readonly budgets: ReadonlyMap<string, ContainerHookBudgets>;
-  /** The pod name for `kubectl`, when known. */
+  /**
+   * The pod name for `kubectl`, when known.
+   *
+   * @default - unknown: `<pod name>` in the commands
+   */
   readonly podName?: string;
-  /** The namespace for `kubectl`, when set. */
+  /**
+   * The namespace for `kubectl`, when set.
+   *
+   * @default - not set: no `-n` in the commands
+   */
   readonly namespace?: string;
 }
 
@@ -89,7 +101,17 @@ function hookTiming(handler: LifecycleHandlerJson, position: HookPosition, decla
 interface LaneHooks {
   readonly container: ReadContainer;
   readonly kind: ExplainedContainerKind;
+  /**
+   * The postStart hook as it runs.
+   *
+   * @default - no postStart hook that runs
+   */
   readonly postStart?: HookTiming;
+  /**
+   * The preStop hook as it runs.
+   *
+   * @default - no preStop hook that runs
+   */
   readonly preStop?: HookTiming;
   readonly reserve: number;
   readonly reserveDeclared: boolean;
@@ -235,18 +257,19 @@ function stopLane(l: LaneHooks, grace: number, waitUntil: number | undefined, ev
         ...(h.bound === HookBound.UNBOUNDED && !cut ? { worstCaseEndSeconds: grace } : {}),
       });
     }
-    const latest = elapsed;
+    // the kubelet stops waiting at the deadline: only a bound it enforces ends the hook earlier
+    const latest = h.bound === HookBound.ENFORCED || h.bound === HookBound.FAILS_AT_ONCE ? elapsed : grace;
     events.push({
       reason: 'FailedPreStopHook',
       type: 'Warning',
       message: 'PreStopHook failed',
       container: name,
       phase: PhaseName.STOP,
-      latestSeconds: h.bound === HookBound.UNBOUNDED ? grace : latest,
+      latestSeconds: latest,
       when:
         h.bound === HookBound.FAILS_AT_ONCE
           ? 'at once (0 s): the kubelet has no runner for tcpSocket; the container is stopped anyway'
-          : `when the hook fails, at the latest at ${h.bound === HookBound.UNBOUNDED ? grace : latest} s (the kubelet stops waiting at the grace deadline); the container is stopped either way`,
+          : `when the hook fails, at the latest at ${latest} s (the kubelet stops waiting at the grace deadline); the container is stopped either way`,
     });
   }
   if (waitUntil !== undefined && grace > elapsed && waitUntil > elapsed) {

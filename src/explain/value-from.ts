@@ -18,17 +18,33 @@ import { ConfigSourceKind, EnvSourceKind } from './types';
 export interface PodFacts {
   /** Whether the object is a template (names and labels are completed by a controller). */
   readonly template: boolean;
-  /** The pod name, when known (a named Pod). */
+  /**
+   * The pod name, when known (a named Pod).
+   *
+   * @default - unknown (a template, or a Pod with generateName)
+   */
   readonly name?: string;
-  /** `metadata.namespace`, when set. */
+  /**
+   * `metadata.namespace`, when set.
+   *
+   * @default - not set in the manifest
+   */
   readonly namespace?: string;
   /** The pod's labels as written (the template's for a workload). */
   readonly labels: Readonly<Record<string, string>>;
   /** The pod's annotations as written (the template's for a workload). */
   readonly annotations: Readonly<Record<string, string>>;
-  /** `spec.serviceAccountName`, when set. */
+  /**
+   * `spec.serviceAccountName`, when set.
+   *
+   * @default - not set in the manifest
+   */
   readonly serviceAccountName?: string;
-  /** `spec.nodeName`, when set. */
+  /**
+   * `spec.nodeName`, when set.
+   *
+   * @default - not set in the manifest
+   */
   readonly nodeName?: string;
   /** Every container (for `resourceFieldRef.containerName`). */
   readonly containers: readonly ReadContainer[];
@@ -44,8 +60,9 @@ export function configSourceKey(kind: ConfigSourceKind, name: string): string {
 /** A resolved `valueFrom`. */
 export interface ValueFromResult {
   /**
-   * The value (a placeholder when unknown); `undefined` when the kubelet sets no variable at all (an optional key
-   * that is missing).
+   * The value (a placeholder when unknown).
+   *
+   * @default - the kubelet sets no variable at all (an optional key that is missing)
    */
   readonly value?: string;
   /** Whether the value is known at synth. */
@@ -54,7 +71,11 @@ export interface ValueFromResult {
   readonly source: string;
   /** The kind of source. */
   readonly sourceKind: EnvSourceKind;
-  /** A sentence for the container's notes (a missing key, an unreadable reference). */
+  /**
+   * A sentence for the container's notes (a missing key, an unreadable reference).
+   *
+   * @default - nothing to add
+   */
   readonly note?: string;
 }
 

@@ -145,6 +145,12 @@ describe('cdk8s-safe-pods explain', () => {
     expect(out).toContain('cdk8s-safe-pods explain [options] <paths...>');
   });
 
+  test('explain after the options of the main command is explain too', async () => {
+    let out = '';
+    expect(await runCli(['--format', 'json', 'explain', EXAMPLE], { stdout: (t) => (out += t), stderr: () => undefined })).toBe(ExitCode.OK);
+    expect((JSON.parse(out) as ExplainReport).pods).toHaveLength(1);
+  });
+
   test('runExplain takes the arguments after the word explain', async () => {
     let out = '';
     const code = await runExplain(['--format', 'json', EXAMPLE], { stdout: (t) => (out += t), stderr: () => undefined });

@@ -470,6 +470,13 @@ describe('timeline', () => {
     const unbounded = stopOf({ containers: [main({ lifecycle: { postStart: { exec: { command: ['/warm'] } } } })] });
     expect(unbounded.timeline.start.lanes[0].spans[0]).toMatchObject({ bound: HookBound.UNBOUNDED, endSeconds: 10, worstCaseEndSeconds: null });
     expect(unbounded.timeline.events[0].latestSeconds).toBeUndefined();
+    const declaredPreStop = stopOf({ containers: [main({ lifecycle: { preStop: { httpGet: { path: '/drain', port: 80 } } } })] }, undefined, {
+      name: 'p',
+      annotations: { 'safe-pods.cdk8s.io/hook-budgets': '{"main":{"preStop":5}}' },
+    });
+    // a declared budget is drawn, but the kubelet does not enforce it: a failure can come until the deadline
+    expect(declaredPreStop.timeline.stop.lanes[0].spans[0]).toMatchObject({ bound: HookBound.DECLARED, endSeconds: 5 });
+    expect(declaredPreStop.timeline.events[0]).toMatchObject({ reason: 'FailedPreStopHook', latestSeconds: 30 });
     const declared = stopOf({ containers: [main({ lifecycle: { postStart: { httpGet: { path: '/warm', port: 80 } } } })] }, undefined, {
       name: 'p',
       annotations: { 'safe-pods.cdk8s.io/hook-budgets': '{"main":{"postStart":3}}' },
@@ -525,6 +532,10 @@ describe('onlyContainer', () => {
     expect(web.timeline.stop.lanes.map((l) => l.container)).toEqual(['web']);
     expect(new Set(web.timeline.events.map((e) => e.container))).toEqual(new Set(['web']));
     expect(onlyContainer(shop, 'nope')).toBeUndefined();
+    expect(onlyContainer(shop, 'worker')!.timeline.eventCommands).toEqual([
+      'kubectl get events -n shop --field-selector involvedObject.name=web',
+      'kubectl get events -n shop --field-selector reason=FailedPreStopHook',
+    ]);
   });
 });
 
