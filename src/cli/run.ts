@@ -10,6 +10,7 @@ import type { LocatedObject } from '../k8s/shapes';
 import type { ObjectFinding } from '../rules/check';
 import type { Rule, RuleInfo } from '../rules/types';
 import { Severity } from '../rules/types';
+import { runExplain } from './explain';
 
 /** Exit codes of the `cdk8s-safe-pods` command. */
 export enum ExitCode {
@@ -41,6 +42,7 @@ export const STDIN_FILE = '<stdin>';
 const USAGE = `Usage:
   cdk8s-safe-pods check [options] <paths...>   check the pod specs in manifest files
   cdk8s-safe-pods rules [--format text|json]   list the rule catalogue
+  cdk8s-safe-pods explain [options] <paths...> show each container as the kubelet builds it, and the start/stop timeline (explain --help)
   cdk8s-safe-pods --help
 
 Paths are files or folders (searched recursively for *.yaml, *.yml and *.json); "-" reads standard input.
@@ -254,6 +256,8 @@ function listRules(format: 'text' | 'json', io: CliIo, rules: readonly Rule[]): 
  */
 export async function runCli(argv: readonly string[], io: CliIo, rules: readonly Rule[] = RULES): Promise<ExitCode> {
   try {
+    // explain has options of its own: it parses its arguments itself
+    if (argv[0] === 'explain') return await runExplain(argv.slice(1), io);
     const { command, help, check: args } = parse(argv);
     if (help || command === 'help') {
       io.stdout(USAGE);
@@ -264,6 +268,11 @@ export async function runCli(argv: readonly string[], io: CliIo, rules: readonly
         return await check(args, io, rules);
       case 'rules':
         return listRules(args.format, io, rules);
+      case 'explain':
+        return await runExplain(
+          argv.filter((_, i) => i !== argv.indexOf('explain')),
+          io,
+        );
       case undefined:
         throw new UsageError('missing command: use "check" or "rules"');
       default:
