@@ -14,8 +14,9 @@ import type { ContainerJson, JsonObject, LocatedObject, PodSpecJson, ServiceFact
 import { KubernetesVersion } from '../k8s/version';
 import { RULES } from '../rules/catalogue';
 import { judgeSubject } from '../rules/judge';
-import type { CheckOptions } from '../rules/subjects';
-import { contextFor, factsOf, subjectsOf } from '../rules/subjects';
+import type { CheckOptions } from '../rules/check';
+import { contextFor, factsOf } from '../rules/check';
+import { subjectsOf } from '../rules/normalize';
 import type { Finding, JudgeContext, PodSubject } from '../rules/types';
 import { admitPod } from '../runtime-class/admission';
 import { containerRequests, effectiveRequestStrings } from '../runtime-class/requests';
@@ -224,19 +225,14 @@ function podMetadataPath(podSpecField: string): string[] {
   return [...parts.slice(0, -1), 'metadata'];
 }
 
-function judge(subject: PodSubject, context: ExplainContext, version: KubernetesVersion, problems: ExplainProblem[]): Finding[] {
+function judge(subject: PodSubject, context: ExplainContext, version: KubernetesVersion): Finding[] {
   const ctx: JudgeContext = {
     kubernetesVersion: version,
     requireDigest: context.requireDigest ?? DEFAULTS.requireDigest,
     ...(context.runtimeClasses !== undefined ? { runtimeClasses: context.runtimeClasses } : {}),
     ...(context.services !== undefined ? { services: context.services } : {}),
   };
-  try {
-    return judgeSubject(subject, ctx, RULES);
-  } catch (e) {
-    problems.push({ field: subject.podSpecPath, message: `the judge could not check this object (${message(e)}); fix the JSON types reported here` });
-    return [];
-  }
+  return judgeSubject(subject, ctx, RULES);
 }
 
 function explainSubject(
@@ -249,7 +245,9 @@ function explainSubject(
   const r = new Reader();
   const template = !subject.isPod;
   const podSpecField = subject.podSpecPath;
-  const spec = readPodSpec(r, subject.podSpec as JsonObject, podSpecField);
+  // the explanation reads the pod spec as written (its own reader says what it assumed for a field of the wrong type)
+  const raw = at(object, podSpecField.split('.'));
+  const spec = readPodSpec(r, isObject(raw) ? raw : {}, podSpecField);
   const metadata = isObject(object.metadata) ? object.metadata : {};
   const name = r.str(metadata, 'name', 'metadata');
   const generateName = r.str(metadata, 'generateName', 'metadata');
@@ -289,7 +287,7 @@ function explainSubject(
     ...(namespace !== undefined ? { namespace } : {}),
   });
 
-  const findings = judge(subject, context, version, problems);
+  const findings = judge(subject, context, version);
   const names = new Set(spec.containers.map((c) => c.name));
   const containers: ExplainedContainer[] = spec.containers.map((c) => {
     const env = explainEnvironment(c, podFacts, services);

@@ -15,7 +15,7 @@ import {
 } from '../../src/explain';
 import { parseManifests } from '../../src/io/manifests';
 import { KubernetesVersion } from '../../src/k8s/version';
-import { checkObjects } from '../../src/rules/subjects';
+import { checkObjects } from '../../src/rules/check';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'explain-shop.yaml');
 const objects = parseManifests(fs.readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
@@ -158,7 +158,7 @@ describe('explainPod on the example of docs/explain.md', () => {
   });
 
   test("each container's findings are exactly the judge's findings for it (checkObjects filtered by container)", () => {
-    const all = checkObjects(objects);
+    const all = checkObjects(objects).findings;
     for (const c of shop.containers) {
       expect(c.findings.map((f) => [f.rule, f.message])).toEqual(all.filter((f) => f.container === c.name).map((f) => [f.rule, f.message]));
     }
@@ -593,10 +593,11 @@ describe('malformed input', () => {
     expect(p.timeline.gracePeriodSeconds).toBe(30);
   });
 
-  test('a pod the judge cannot read still gets its explanation, and says the judge could not check it', () => {
+  test('a field of the wrong type is reported once, by the judge, and the rest of the pod is explained', () => {
     const p = explainPod(pod({ containers: [main({ env: 'x' })] }));
-    expect(p.problems.map((x) => x.message).join('\n')).toMatch(/the judge could not check this object/);
+    expect(p.problems.map((x) => x.field)).toEqual(['spec.containers[0].env']);
     expect(p.containers[0].name).toBe('main');
+    expect(p.containers[0].findings.map((f) => f.rule)).toContain('field-type-invalid');
   });
 
   test('anything anywhere in a pod never throws', () => {
