@@ -7,6 +7,8 @@
  *
  * This module knows nothing of the rule catalogue (a lower floor): callers pass the known rule ids.
  */
+import { Severity } from '../defaults';
+import { ManifestError } from '../k8s/errors';
 import { KubernetesVersion } from '../k8s/version';
 import { validateDns1123Subdomain } from '../k8s/names';
 
@@ -88,7 +90,7 @@ export interface ConfigProblem {
 }
 
 /** A configuration file that cannot be read, is not JSON, or breaks the schema; `problems` lists every issue. */
-export class ConfigError extends Error {
+export class ConfigError extends ManifestError {
   /** The file, as named in the message. */
   public readonly file: string;
   /** Every problem found (at least one). */
@@ -97,7 +99,7 @@ export class ConfigError extends Error {
   /** Makes the error of a file with its problems (one line per problem in the message). */
   constructor(file: string, problems: readonly ConfigProblem[]) {
     const lines = problems.map((p) => `${file}: ${p.path}: ${p.message}`);
-    super(lines.length === 1 ? lines[0] : `${file} has ${lines.length} problems:\n  ${lines.join('\n  ')}`);
+    super(lines.length === 1 ? lines[0] : `${file} has ${lines.length} problems:\n  ${lines.join('\n  ')}`, problems[0]?.path, { path: file });
     this.name = 'ConfigError';
     this.file = file;
     this.problems = Object.freeze([...problems]);
@@ -382,4 +384,11 @@ export function parseConfig(text: string, file: string, knownRuleIds: readonly s
     ]);
   }
   return validateConfig(value, file, knownRuleIds);
+}
+
+/** The rule settings of a configuration as the judge takes them: rule id → severity or `off`. */
+export function ruleSettingsOf(config: SafePodsConfig): ReadonlyMap<string, Severity | 'off'> {
+  const out = new Map<string, Severity | 'off'>();
+  for (const [id, o] of Object.entries(config.rules)) out.set(id, o.severity === 'off' ? 'off' : o.severity === 'error' ? Severity.ERROR : Severity.WARNING);
+  return out;
 }

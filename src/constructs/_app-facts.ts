@@ -41,6 +41,7 @@ export function judgeContextFor(
     const ctx = contextFor(facts, {
       kubernetesVersion: settings.kubernetesVersion,
       requireDigest: settings.requireDigest,
+      runtimeClasses: settings.runtimeClasses,
       origin,
       ...(settings.ruleSettings !== undefined ? { ruleSettings: settings.ruleSettings } : {}),
     });

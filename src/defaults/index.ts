@@ -1,6 +1,14 @@
 import { ImagePullPolicy } from '../k8s/shapes';
 import { KubernetesVersion } from '../k8s/version';
 
+/** How bad a finding is. */
+export enum Severity {
+  /** The manifest is refused: synth fails, the CLI exits 1. */
+  ERROR = 'error',
+  /** Reported, but the manifest is still written. */
+  WARNING = 'warning',
+}
+
 /** What to do with warnings (findings of severity `warning`) at synth time. */
 export enum WarningMode {
   /** Print them to stderr once per synth, grouped, with construct paths. */

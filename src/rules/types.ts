@@ -4,13 +4,9 @@ import type { PodSubject } from './normalize';
 
 export type { PodSubject } from './normalize';
 
-/** How bad a finding is. */
-export enum Severity {
-  /** The manifest is refused: synth fails, the CLI exits 1. */
-  ERROR = 'error',
-  /** Reported, but the manifest is still written. */
-  WARNING = 'warning',
-}
+import type { Severity } from '../defaults';
+
+export { Severity } from '../defaults';
 
 /** Where the judged pod spec comes from: it decides the severity of the rules that are stricter for constructs. */
 export enum Origin {
