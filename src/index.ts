@@ -20,6 +20,9 @@ export type { SafePodsGuardOptions, GuardFinding } from './constructs/guard';
 export { SafePodsSettings, WarningMode } from './constructs/settings';
 export type { SafePodsSettingsProps, ResolvedSafePodsSettings } from './constructs/settings';
 
+// ---- explain (the functions and formats: cdk8s-safe-pods/explain) -------------------------------------------
+export type { ExplainedPod, ExplainedContainer, ExplainedTimeline } from './explain/types';
+
 // ---- values ------------------------------------------------------------------------------------------------
 export { DEFAULTS } from './defaults';
 export type { Defaults } from './defaults';

@@ -11,6 +11,9 @@ import type { LifecycleHooks } from '../hooks/hook';
 import { LifecycleHook } from '../hooks/hook';
 import type { PodHooksPlan } from '../hooks/plan';
 import { planPodHooks } from '../hooks/plan';
+import { explainPod } from '../explain/explain';
+import { configSourcesOf } from '../explain/facts';
+import type { ExplainedPod } from '../explain/types';
 import { ManifestError } from '../k8s/errors';
 import { quote } from '../k8s/text';
 import type { JsonObject, RuntimeClassFacts } from '../k8s/shapes';
@@ -280,6 +283,21 @@ export class PodSafety {
   /** Runs every rule over the object as it would be synthesized now (errors and warnings). */
   public findings(): Finding[] {
     return this.judge(this.render(), false);
+  }
+
+  /**
+   * What the kubelet will build for each container of the pods (environment with the app's Services, ConfigMaps and
+   * Secrets as facts, pull policy, RuntimeClass) and the pods' start and stop timeline, as the object is now.
+   */
+  public explain(): ExplainedPod {
+    const settings = SafePodsSettings.of(this.owner);
+    const declared: RuntimeClassFacts[] = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : [];
+    const ctx = judgeContextFor(this.owner, settings, undefined, declared, Origin.CONSTRUCT);
+    const appObjects = this.owner.node.root.node
+      .findAll()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && (c.kind === 'ConfigMap' || c.kind === 'Secret'))
+      .map((c) => c.toJson());
+    return explainPod(this.render(), { ...ctx, configSources: configSourcesOf(appObjects) });
   }
 
   private isReserve(x: number | undefined): boolean {

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+import type { ExplainedPod } from '../explain/types';
 import type { Finding } from '../rules/types';
 import type { SafeContainerProps, SafePodSpecProps } from './_pod-safety';
 import { PodSafety } from './_pod-safety';
@@ -74,6 +75,15 @@ export class SafePod extends kplus.Pod {
   /** Runs every rule over this pod as it would be synthesized now and returns the findings (errors and warnings). */
   public findings(): Finding[] {
     return PodSafety.of(this).findings();
+  }
+
+  /**
+   * What the kubelet will build for each container of this pod (the final environment with its sources, the
+   * command after `$(VAR)` expansion, the effective pull policy, the RuntimeClass) and the pod's start and stop
+   * timeline, with the findings of the judge; see `cdk8s-safe-pods/explain` to print it as text or SVG.
+   */
+  public explain(): ExplainedPod {
+    return PodSafety.of(this).explain();
   }
 
   /** @internal */
