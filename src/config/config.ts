@@ -389,6 +389,7 @@ export function parseConfig(text: string, file: string, knownRuleIds: readonly s
 /** The rule settings of a configuration as the judge takes them: rule id → severity or `off`. */
 export function ruleSettingsOf(config: SafePodsConfig): ReadonlyMap<string, Severity | 'off'> {
   const out = new Map<string, Severity | 'off'>();
-  for (const [id, o] of Object.entries(config.rules)) out.set(id, o.severity === 'off' ? 'off' : o.severity === 'error' ? Severity.ERROR : Severity.WARNING);
+  for (const [id, o] of Object.entries(config.rules))
+    out.set(id, o.severity === 'off' ? 'off' : o.severity === 'error' ? Severity.ERROR : Severity.WARNING);
   return out;
 }
