@@ -46,10 +46,10 @@ describe('examples', () => {
   }, 60_000);
 });
 
-describe('README graceful-shutdown excerpt', () => {
+describe('the graceful-shutdown excerpt of docs/hooks.md', () => {
   test('every line of the excerpt appears in the synthesized example, in order', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-    const excerpt = /### Example: graceful shutdown[\s\S]*?```yaml\n([\s\S]*?)```/
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'hooks.md'), 'utf8');
+    const excerpt = /## Example: graceful shutdown[\s\S]*?```yaml\n([\s\S]*?)```/
       .exec(readme)![1]
       .split('\n')
       .filter((l) => l.trim() !== '');
