@@ -67,8 +67,12 @@ export function defaultsTable(): string {
 /** The README's short table: the defaults that make pods safe, one line each. */
 export function defaultsSummary(): string {
   const docs = defaultDocs();
-  const keys = Object.keys(DEFAULTS).filter((k) => !['floatingTags', 'gvisorRuntimeClass', 'kataQemuRuntimeClass', 'unallocatedClusterIP'].includes(k));
-  const rows = keys.map((key) => `| \`${key}\` | ${formatValue((DEFAULTS as Record<string, unknown>)[key])} | ${cell(firstSentence(docs.get(key) ?? ''))} |`);
+  const keys = Object.keys(DEFAULTS).filter(
+    (k) => !['floatingTags', 'gvisorRuntimeClass', 'kataQemuRuntimeClass', 'unallocatedClusterIP'].includes(k),
+  );
+  const rows = keys.map(
+    (key) => `| \`${key}\` | ${formatValue((DEFAULTS as Record<string, unknown>)[key])} | ${cell(firstSentence(docs.get(key) ?? ''))} |`,
+  );
   return ['| default | value | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -81,7 +85,10 @@ export function rulesSummary(): string {
 /** docs/rules.md: one section per rule, its heading the rule id (the anchor SARIF help links point to). */
 export function rulesReference(): string {
   return RULE_CATALOGUE.map((r) => {
-    const severity = r.constructSeverity !== undefined && r.constructSeverity !== r.severity ? `${r.severity} (${r.constructSeverity} for safe constructs)` : r.severity;
+    const severity =
+      r.constructSeverity !== undefined && r.constructSeverity !== r.severity
+        ? `${r.severity} (${r.constructSeverity} for safe constructs)`
+        : r.severity;
     return [`### ${r.id}`, '', `**${severity}** · ${r.title}`, '', `**Why.** ${r.reason}`, '', `**Fix.** ${r.fix}`].join('\n');
   }).join('\n\n');
 }
