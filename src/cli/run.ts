@@ -127,7 +127,7 @@ function plural(n: number, word: string): string {
 
 /** The JSON form of one finding, as `--format json` prints it. */
 export interface JsonFinding {
-  /** The rule id, e.g. `image-mutable-tag`. */
+  /** The rule id, e.g. `image-not-pinned`. */
   readonly rule: string;
   /** `error` or `warning`. */
   readonly severity: Severity;

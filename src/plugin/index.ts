@@ -29,7 +29,7 @@ export interface PluginViolatingResource {
 
 /** A violation of one rule, as the cdk8s CLI's `ValidationViolation`. */
 export interface PluginViolation {
-  /** The rule id, e.g. `image-unpinned`. */
+  /** The rule id, e.g. `image-not-pinned`. */
   readonly ruleName: string;
   /** The severity and title of the rule. */
   readonly recommendation: string;

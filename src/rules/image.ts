@@ -24,6 +24,15 @@ function imageOf(ref: ContainerRef): string | undefined {
   return image !== undefined && image.length > 0 ? image : undefined;
 }
 
+/**
+ * The containers whose written image the image rules judge: not those whose image an OpenShift ImageChange trigger
+ * fills in (`PodSubject.imageFromTrigger`), since the written one (often `""`) never reaches a Pod.
+ */
+function judgedContainers(subject: PodSubject): readonly ContainerRef[] {
+  const filled = subject.imageFromTrigger;
+  return filled === undefined ? subject.containers : subject.containers.filter((ref) => ref.name === undefined || !filled.has(ref.name));
+}
+
 const imageUseCache = new WeakMap<PodSubject, { readonly grammar: ReferenceGrammar; readonly uses: ImageUse[] }>();
 
 /** The images of a subject, parsed once per subject and grammar (every image rule asks). */
@@ -32,7 +41,7 @@ function imageUses(subject: PodSubject, ctx: JudgeContext): ImageUse[] {
   const cached = imageUseCache.get(subject);
   if (cached && cached.grammar === grammar) return cached.uses;
   const out: ImageUse[] = [];
-  for (const ref of subject.containers) {
+  for (const ref of judgedContainers(subject)) {
     const image = imageOf(ref);
     if (image === undefined) continue;
     try {
@@ -86,10 +95,13 @@ export const IMAGE_MISSING_RULE: Rule = {
   id: 'image-missing',
   severity: Severity.ERROR,
   title: 'Every container must name an image',
-  reason: 'The API server refuses a container whose image is empty or absent (validateContainerCommon: "Required value").',
+  reason:
+    'The API server refuses a container whose image is empty or absent (validateContainerCommon: "Required value"). Not reported for a ' +
+    'container of an OpenShift DeploymentConfig that an ImageChange trigger names (spec.triggers[].imageChangeParams.containerNames): ' +
+    'OpenShift fills in the image of the ImageStreamTag before the first rollout, and no image rule judges the placeholder.',
   fix: 'Set `image` to a pinned reference, e.g. "nginx:1.27.3" or "nginx@sha256:<digest>"',
   check(subject: PodSubject): RuleFinding[] {
-    return subject.containers
+    return judgedContainers(subject)
       .filter((ref) => imageOf(ref) === undefined && !ref.malformed.has('image'))
       .map((ref) => {
         const what = ref.container.image === undefined ? 'has no image' : 'has an empty image';
@@ -114,7 +126,7 @@ export const IMAGE_WHITESPACE_RULE: Rule = {
   check(subject: PodSubject): RuleFinding[] {
     if (!subject.isPod) return [];
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (const ref of judgedContainers(subject)) {
       const image = imageOf(ref);
       if (image === undefined || !hasEdgeWhitespace(image)) continue;
       out.push({

@@ -507,6 +507,13 @@ export interface PodSubject {
   readonly containers: readonly ContainerRef[];
   /** `field-type-invalid` findings of this subject (without rule id and severity). */
   readonly problems: readonly RuleFinding[];
+  /**
+   * Names of the containers whose image is not the one written: an OpenShift `DeploymentConfig` `ImageChange` trigger
+   * names them and fills in the image of its ImageStreamTag (see `imageChangeContainers`).
+   *
+   * @default - none
+   */
+  readonly imageFromTrigger?: ReadonlySet<string>;
 }
 
 /** Where the pod spec sits in a workload, and the metadata whose annotations apply to its pods (outermost first). */
@@ -603,11 +610,11 @@ function shapeOf(obj: JsonObject): WorkloadShape | ObjectRole {
   if (typeof kind !== 'string' || kind === '' || group === undefined) return ObjectRole.NOT_AN_OBJECT;
   const builtIn = Object.prototype.hasOwnProperty.call(BUILT_IN_WORKLOADS, kind) ? BUILT_IN_WORKLOADS[kind] : undefined;
   if (builtIn && builtIn.groups.includes(group)) return builtIn.shape;
-  if (BUILT_IN_GROUPS.has(group)) return ObjectRole.NO_POD_SPEC;
-  // a custom resource: a pod template wherever the built-in workloads keep theirs (Argo Rollout, DeploymentConfig, ...)
+  // any other kind: a pod template wherever the built-in workloads keep theirs (Argo Rollout, DeploymentConfig, ...),
+  // also under a built-in group, where no Kubernetes kind has one: OpenShift 3 wrote its DeploymentConfig as `v1`
   if (Array.isArray(at(obj, [...TEMPLATE.spec, 'containers']))) return TEMPLATE;
   if (Array.isArray(at(obj, [...JOB_TEMPLATE.spec, 'containers']))) return JOB_TEMPLATE;
-  return ObjectRole.NOT_JUDGED;
+  return BUILT_IN_GROUPS.has(group) ? ObjectRole.NO_POD_SPEC : ObjectRole.NOT_JUDGED;
 }
 
 /** How the judge sees an object: judged for its pod spec, a built-in object without one, or a custom resource it skips. */
@@ -698,6 +705,29 @@ function readPodSpec(raw: JsonObject, specPath: string, problems: Problems): { s
   return { spec: (copy ?? raw) as PodSpecJson, containers };
 }
 
+/**
+ * The containers of an OpenShift `DeploymentConfig` (`apps.openshift.io/v1`, or `v1` as OpenShift 3 wrote it) whose
+ * image an `ImageChange` trigger sets: every name in `spec.triggers[].imageChangeParams.containerNames` of a trigger of
+ * `type: ImageChange`. OpenShift writes the image of the trigger's ImageStreamTag (resolved to a digest) into those
+ * containers of the pod template, also for a trigger with `automatic: false` before the first rollout, and deploys only
+ * once the tag exists, so the image written in the manifest (often `""` or `" "`) never reaches a Pod.
+ * See https://docs.openshift.com/container-platform/4.13/applications/deployments/managing-deployment-processes.html#deployments-triggers_deployment-operations
+ * ("Image change deployment triggers") and the `DeploymentTriggerImageChangeParams` API reference
+ * (https://docs.okd.io/4.17/rest_api/workloads_apis/deploymentconfig-apps-openshift-io-v1.html).
+ */
+function imageChangeContainers(obj: JsonObject, group: string): ReadonlySet<string> | undefined {
+  if (obj.kind !== 'DeploymentConfig' || (group !== 'apps.openshift.io' && group !== '')) return undefined;
+  const triggers = at(obj, ['spec', 'triggers']);
+  if (!Array.isArray(triggers)) return undefined;
+  const names = new Set<string>();
+  for (const t of triggers) {
+    if (!isJsonObject(t) || t.type !== 'ImageChange') continue;
+    const containerNames = at(t, ['imageChangeParams', 'containerNames']);
+    if (Array.isArray(containerNames)) for (const n of containerNames) if (typeof n === 'string') names.add(n);
+  }
+  return names.size > 0 ? names : undefined;
+}
+
 /** `Deployment "web"`, `Pod "prod/api"`: how a finding names its object. */
 export function describeObject(kind: string, name: string, namespace?: string): string {
   return `${kind} ${JSON.stringify(namespace !== undefined && namespace !== '' ? `${namespace}/${name}` : name)}`;
@@ -707,9 +737,9 @@ export function describeObject(kind: string, name: string, namespace?: string): 
  * Turns any Kubernetes object (plain JSON, as in a manifest) into the pod subjects it contains: a Pod's `spec`, the pod
  * template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job (`spec.template.spec`),
  * CronJob (`spec.jobTemplate.spec.template.spec`) or PodTemplate (`template.spec`), and the pod template of any custom
- * resource that keeps one at `spec.template.spec` or `spec.jobTemplate.spec.template.spec` with a list of
- * `containers` (an Argo `Rollout`, an OpenShift `DeploymentConfig`, ...). Any other object gives `[]`; `roleOf` says
- * why. A built-in workload whose pod spec is missing or not a map is one subject with that problem.
+ * resource (or other kind) that keeps one at `spec.template.spec` or `spec.jobTemplate.spec.template.spec` with a list
+ * of `containers` (an Argo `Rollout`, an OpenShift `DeploymentConfig`, also as OpenShift 3's `v1`, ...). Any other object
+ * gives `[]`; `roleOf` says why. A built-in workload whose pod spec is missing or not a map is one subject with that problem.
  *
  * Suppression annotations of a template are the object's `metadata.annotations` merged with those of every template
  * on the way to the pod spec (a CronJob's `spec.jobTemplate.metadata`, then the pod template's `metadata`); on the
@@ -742,6 +772,7 @@ export function subjectsOf(obj: unknown): PodSubject[] {
   } else if (raw !== undefined && raw !== null) {
     problems.wrongType(podSpecPath, raw, 'object');
   }
+  const imageFromTrigger = imageChangeContainers(obj, groupOf(obj.apiVersion) as string);
   return [
     {
       kind,
@@ -753,6 +784,7 @@ export function subjectsOf(obj: unknown): PodSubject[] {
       isPod: kind === 'Pod' && shape.spec.length === 1,
       containers,
       problems: problems.list,
+      ...(imageFromTrigger !== undefined ? { imageFromTrigger } : {}),
     },
   ];
 }

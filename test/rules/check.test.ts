@@ -90,6 +90,11 @@ describe('subjectsOf', () => {
       'spec.template.spec',
     ],
     [
+      'an OpenShift 3 DeploymentConfig, written as v1 (a kind Kubernetes does not serve in its core group)',
+      { apiVersion: 'v1', kind: 'DeploymentConfig', spec: { template: { spec: POD_SPEC } } },
+      'spec.template.spec',
+    ],
+    [
       'a custom CronJob-like kind',
       { apiVersion: 'example.com/v1', kind: 'Schedule', spec: { jobTemplate: { spec: { template: { spec: POD_SPEC } } } } },
       'spec.jobTemplate.spec.template.spec',

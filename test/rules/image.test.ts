@@ -15,6 +15,7 @@ import { judgeSubject } from '../../src/rules/judge';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/suppressions';
 import type { ContainerJson, PodSpecJson } from '../../src/k8s/shapes';
 import type { JudgeContext, PodSubject } from '../../src/rules/types';
+import { subjectsOf } from '../../src/rules/normalize';
 import { podSubject } from '../support/subjects';
 
 import { Severity } from '../../src/rules/types';
@@ -243,5 +244,64 @@ describe('image-pull-policy-invalid', () => {
   test('does not fire for Always, IfNotPresent, Never or an unset policy', () => {
     const subject = pod([main('a:1', 'Always'), main('b:1', 'IfNotPresent'), main('c:1', 'Never'), main('d:1', null)]);
     expect(IMAGE_PULL_POLICY_INVALID_RULE.check(subject, CTX)).toEqual([]);
+  });
+});
+
+describe('images an OpenShift ImageChange trigger fills in', () => {
+  /** A DeploymentConfig whose trigger names `triggered`; containers "first" (image "") and "second" (image " "). */
+  function deploymentConfig(apiVersion: string, triggered: string[], extraTrigger: Record<string, unknown> = {}): PodSubject {
+    const [subject] = subjectsOf({
+      apiVersion,
+      kind: 'DeploymentConfig',
+      metadata: { name: 'example' },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'first', image: '', imagePullPolicy: 'IfNotPresent' },
+              { name: 'second', image: ' ', imagePullPolicy: 'IfNotPresent' },
+              { name: 'sidecar', image: 'busybox', imagePullPolicy: 'IfNotPresent' },
+            ],
+          },
+        },
+        triggers: [
+          { type: 'ConfigChange' },
+          {
+            type: 'ImageChange',
+            imageChangeParams: { automatic: false, containerNames: triggered, from: { kind: 'ImageStreamTag', name: 'app:latest' } },
+            ...extraTrigger,
+          },
+        ],
+      },
+    });
+    return subject;
+  }
+  const rules = (s: PodSubject): string[] => judgeSubject(s, CTX, IMAGE_RULES).map((f) => `${f.rule} ${f.container}`);
+
+  test.each(['apps.openshift.io/v1', 'v1'])('are not judged for the containers a trigger names (%s, also with automatic: false)', (apiVersion) => {
+    // the image is written from the ImageStreamTag before the first rollout: "" and " " never reach a Pod
+    expect(rules(deploymentConfig(apiVersion, ['first', 'second']))).toEqual(['image-not-pinned sidecar']);
+  });
+
+  test('are judged for containers no trigger names', () => {
+    expect(rules(deploymentConfig('apps.openshift.io/v1', ['second']))).toEqual(['image-missing first', 'image-not-pinned sidecar']);
+  });
+
+  test('only a trigger of type ImageChange fills in images, and only in a DeploymentConfig', () => {
+    expect(rules(deploymentConfig('apps.openshift.io/v1', ['first', 'second'], { type: 'ConfigChange' }))).toEqual([
+      'image-missing first',
+      'image-invalid second',
+      'image-not-pinned sidecar',
+    ]);
+    const [rollout] = subjectsOf({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'r' },
+      spec: {
+        template: { spec: { containers: [{ name: 'first', image: '', imagePullPolicy: 'IfNotPresent' }] } },
+        triggers: [{ type: 'ImageChange', imageChangeParams: { containerNames: ['first'] } }],
+      },
+    });
+    expect(rules(rollout)).toEqual(['image-missing first']);
   });
 });
