@@ -282,7 +282,7 @@ export class PodSafety {
 
   /** Runs every rule over the object as it would be synthesized now (errors and warnings). */
   public findings(): Finding[] {
-    return this.judge(this.render(), false);
+    return this.judge(this.owner.containers.length === 0 ? this.emptyPod() : this.render(), false);
   }
 
   /**
@@ -367,12 +367,7 @@ export class PodSafety {
 
   private validate(): string[] {
     const errors = this.errors.map((e) => `error: ${e.message}${e.stack && process.env.CDK8S_SAFE_PODS_DEBUG ? `\n${e.stack}` : ''}`);
-    if (this.owner.containers.length === 0) {
-      // cdk8s-plus cannot render a pod without containers: judge the empty spec, so the message is the rule's
-      const l1 = ApiObject.of(this.owner);
-      const empty = updateAt({ apiVersion: l1.apiVersion, kind: l1.kind, metadata: { name: l1.name } }, this.shape.spec, () => ({ containers: [] }));
-      return [...errors, ...this.report(this.judge(empty))];
-    }
+    if (this.owner.containers.length === 0) return [...errors, ...this.report(this.judge(this.emptyPod()))];
     let json: JsonObject;
     try {
       json = this.render();
@@ -384,6 +379,12 @@ export class PodSafety {
     const lines = this.report(this.judge(json));
     if (errors.length === 0 && lines.length === 0) this.validated = { pass: synthPassOf(this.owner).id, json };
     return [...errors, ...lines];
+  }
+
+  /** cdk8s-plus cannot render a pod without containers: the object with an empty pod spec, so the finding is the rule's. */
+  private emptyPod(): JsonObject {
+    const l1 = ApiObject.of(this.owner);
+    return updateAt({ apiVersion: l1.apiVersion, kind: l1.kind, metadata: { name: l1.name } }, this.shape.spec, () => ({ containers: [] }));
   }
 
   /** The lines that fail the synth; warnings are printed (or fail it) as the settings say. */

@@ -42,7 +42,8 @@ describe('SafePod', () => {
 
   test('a pod without containers fails validation with its path instead of a stack trace', () => {
     const chart = Testing.chart();
-    new SafePod(chart, 'empty');
+    const empty = new SafePod(chart, 'empty');
+    expect(empty.findings().map((f) => f.rule)).toEqual(['pod-no-containers']);
     expect(() => Testing.synth(chart)).toThrow(
       /\[test\/empty\] error pod-no-containers: Pod "[^"]*": spec.containers is empty \(Required value\); a pod needs at least one container/,
     );
