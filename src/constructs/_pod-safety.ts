@@ -264,6 +264,11 @@ export class PodSafety {
     return { ...rest, name, imagePullPolicy };
   }
 
+  /** `prepareContainer` for an init container: named `init-<n>` by default, as cdk8s-plus names it. */
+  public prepareInitContainer(cont: SafeContainerProps): kplus.ContainerProps {
+    return this.prepareContainer(cont, `init-${this.owner.initContainers.length}`);
+  }
+
   /** The pod spec with the library's pod fields: service links, RuntimeClass, pull secrets, the planned grace period. */
   public patchPodSpec(spec: kplus.k8s.PodSpec): kplus.k8s.PodSpec {
     const secrets =
@@ -280,6 +285,11 @@ export class PodSafety {
   /** Runs every rule over the object as it would be synthesized now (errors and warnings). */
   public findings(): Finding[] {
     return this.judge(this.render(), false);
+  }
+
+  /** The object as it would be synthesized now, rendered afresh (never the JSON cached for the current synth). */
+  public toJson(): JsonObject {
+    return this.render();
   }
 
   private isReserve(x: number | undefined): boolean {
