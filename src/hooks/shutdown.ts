@@ -152,7 +152,8 @@ const RECREATE_BASIS =
   'with Recreate the Deployment controller scales the old ReplicaSets to 0 and creates new pods only when no old pod is left, ' +
   'so the rollout waits once for the old pods, which stop in parallel (deployment/recreate.go oldPodsRunning)';
 const ROLLING_DEPLOYMENT_BASIS =
-  'a Deployment rolling update does not count terminating pods, so new pods start while old ones stop: the rollout waits on no termination';
+  'a Deployment rolling update does not wait for old pods to finish terminating: ReplicaSets count only pods that are not terminating ' +
+  '(replica_set.go, controller.FilterActivePods), so new pods start while old ones stop';
 
 /**
  * How a rollout of a `Deployment` or a `StatefulSet` waits on the termination of its old pods, given how long one pod
