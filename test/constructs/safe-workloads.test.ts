@@ -427,3 +427,20 @@ describe('SafeDeployment rollout', () => {
     expect(objects.find((o) => o.kind === 'Deployment').spec.replicas).toEqual(3);
   });
 });
+
+describe('SafePod, the pod-level building block', () => {
+  test('has serviceLinkEnv() and shutdownPlan() too, computed the same way', () => {
+    const { app, chart } = quietApp(KubernetesVersion.V1_27, 'shop');
+    new kplus.Service(new Chart(app, 'infra', { namespace: 'shop' }), 'redis', { metadata: { name: 'redis' }, ports: [{ port: 6379 }] });
+    const pod = new SafePod(chart, 'legacy', { enableServiceLinks: true, containers: [container('ghcr.io/acme/legacy:0.9.0')] });
+    const deployment = new SafeDeployment(chart, 'legacy-d', { enableServiceLinks: true, containers: [container('ghcr.io/acme/legacy:0.9.0')] });
+    expect(pod.serviceLinkEnv()).toMatchObject({ REDIS_SERVICE_HOST: '<cluster-ip>', REDIS_SERVICE_PORT: '6379' });
+    expect(pod.serviceLinkEnv()).toEqual(deployment.serviceLinkEnv());
+    expect(pod.shutdownPlan()).toEqual({
+      gracePeriodSeconds: 30,
+      containers: [expect.objectContaining({ container: 'main', stopSeconds: DEFAULTS.shutdownReserveSeconds })],
+      podStopSeconds: DEFAULTS.shutdownReserveSeconds,
+      slowestContainer: 'main',
+    });
+  });
+});
