@@ -5,6 +5,9 @@
 // ---- constructs --------------------------------------------------------------------------------------------
 export { SafePod, MUTABLE_TAG_RULES } from './constructs/safe-pod';
 export type { SafePodProps, SafeContainerProps, SafePodSpecProps } from './constructs/safe-pod';
+export { SafeDeployment, SafeStatefulSet, SafeDaemonSet, SafeJob, SafeCronJob } from './constructs/safe-workloads';
+export type { SafeDeploymentProps, SafeStatefulSetProps, SafeDaemonSetProps, SafeJobProps, SafeCronJobProps } from './constructs/safe-workloads';
+export type { ShutdownPlan, PodShutdown, ContainerShutdown, RolloutTerminations } from './constructs/safe-pod';
 export { RuntimeClass } from './constructs/runtime-class';
 export { TolerationOperator, TaintEffect } from './k8s/tolerations';
 export type {

@@ -32,6 +32,30 @@ describe('examples', () => {
     expect(pod).toMatchSnapshot();
   });
 
+  test('every pod template of the example workloads has explicit pull policies and service links off', () => {
+    const templates = synthExamples().flatMap((o: any) => {
+      const t = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec?.template;
+      return t ? [t.spec] : [];
+    });
+    expect(templates.length).toBeGreaterThanOrEqual(3);
+    for (const spec of templates) {
+      expect(spec.enableServiceLinks).toBe(false);
+      for (const c of spec.containers) expect(c.imagePullPolicy).toMatch(/^(Always|IfNotPresent|Never)$/);
+    }
+  });
+
+  // one object per snapshot: a change to one example rewrites one snapshot
+  test.each([
+    ['Deployment', 'store-storefront'],
+    ['Service', 'storefront'],
+    ['CronJob', 'store-nightly-report'],
+    ['StatefulSet', 'store-ledger'],
+  ])('the store example: %s %s', (kind, name) => {
+    const found = synthExamples().filter((o) => o.kind === kind && (o.metadata.name === name || o.metadata.name.startsWith(`${name}-c8`)));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchSnapshot();
+  });
+
   test('`cdk8s synth --no-check-upgrade` (the README command) writes one YAML file per example chart, offline', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'safe-pods-synth-'));
     const root = path.join(__dirname, '..');

@@ -267,6 +267,11 @@ export class PodSafety {
     return { ...rest, name, imagePullPolicy };
   }
 
+  /** `prepareContainer` for an init container: named `init-<n>` by default, as cdk8s-plus names it. */
+  public prepareInitContainer(cont: SafeContainerProps): kplus.ContainerProps {
+    return this.prepareContainer(cont, `init-${this.owner.initContainers.length}`);
+  }
+
   /** The pod spec with the library's pod fields: service links, RuntimeClass, pull secrets, the planned grace period. */
   public patchPodSpec(spec: kplus.k8s.PodSpec): kplus.k8s.PodSpec {
     const secrets =
@@ -298,6 +303,11 @@ export class PodSafety {
       .filter((c): c is ApiObject => ApiObject.isApiObject(c) && (c.kind === 'ConfigMap' || c.kind === 'Secret'))
       .map((c) => c.toJson());
     return explainPod(this.render(), { ...ctx, configSources: configSourcesOf(appObjects) });
+  }
+
+  /** The object as it would be synthesized now, rendered afresh (never the JSON cached for the current synth). */
+  public toJson(): JsonObject {
+    return this.render();
   }
 
   private isReserve(x: number | undefined): boolean {

@@ -4,10 +4,13 @@ import type { ExplainedPod } from '../explain/types';
 import type { Finding } from '../rules/types';
 import type { SafeContainerProps, SafePodSpecProps } from './_pod-safety';
 import { PodSafety } from './_pod-safety';
+import type { ShutdownPlan } from './_pod-views';
+import { serviceLinkEnvOf, shutdownPlanOf } from './_pod-views';
 import type { IRuntimeClass } from './runtime-class';
 
 export { MUTABLE_TAG_RULES } from './_pod-safety';
 export type { SafeContainerProps, SafePodSpecProps } from './_pod-safety';
+export type { ContainerShutdown, PodShutdown, RolloutTerminations, ShutdownPlan } from './_pod-views';
 
 const SAFE_POD_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePod');
 
@@ -69,7 +72,7 @@ export class SafePod extends kplus.Pod {
 
   /** Adds an init container, with the same rules as `addContainer`. */
   public override addInitContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addInitContainer(PodSafety.of(this).prepareContainer(cont, `init-${this.initContainers.length}`));
+    return super.addInitContainer(PodSafety.of(this).prepareInitContainer(cont));
   }
 
   /** Runs every rule over this pod as it would be synthesized now and returns the findings (errors and warnings). */
@@ -84,6 +87,16 @@ export class SafePod extends kplus.Pod {
    */
   public explain(): ExplainedPod {
     return PodSafety.of(this).explain();
+  }
+
+  /** The service-link variables the kubelet injects into every container of this pod, given the app's Services. */
+  public serviceLinkEnv(): Record<string, string> {
+    return serviceLinkEnvOf(this);
+  }
+
+  /** How this pod stops: when each container gets SIGTERM and SIGKILL, and the worst-case time until it has stopped. */
+  public shutdownPlan(): ShutdownPlan {
+    return shutdownPlanOf(this);
   }
 
   /** @internal */

@@ -4,6 +4,7 @@ import { ExitCode } from '../../src/cli/run';
 import type { ExplainReport } from '../../src/explain';
 import { explainExamples } from '../../examples/explain';
 import { buildExamples } from '../../examples/main';
+import { subjectsOf } from '../../src/rules/normalize';
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -18,9 +19,10 @@ describe('examples/explain.ts', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(ExitCode.OK);
     const report = JSON.parse(r.stdout) as ExplainReport;
+    // every object with a pod spec: the Pods and the pod templates of the workloads
     const pods = parseAllDocuments(buildExamples(new App()).synthYaml())
       .map((d) => d.toJS() as { kind: string; metadata: { name: string } })
-      .filter((o) => o.kind === 'Pod')
+      .filter((o) => subjectsOf(o).length > 0)
       .map((o) => o.metadata.name);
     expect(report.pods.map((p) => p.name)).toEqual(pods);
     for (const p of report.pods) expect(p.problems).toEqual([]);
