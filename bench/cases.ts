@@ -12,6 +12,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../src/cli/run';
 import { SafePod } from '../src/constructs/safe-pod';
+import { workloadCases } from './workload-cases';
 
 /** What a case measures, for grouping in the report. */
 export enum CaseGroup {
@@ -272,5 +273,6 @@ export function casesFor(o: CaseOptions): BenchCase[] {
     cases.push(yamlParseCase(pods, services, o));
     cases.push(cliCheckCase(pods, services, o));
   }
+  cases.push(...workloadCases(o));
   return cases;
 }

@@ -18,6 +18,7 @@ import { performance } from 'perf_hooks';
 import { RULES } from '../src/rules/catalogue';
 import type { BenchCase, CaseOptions, InputSpec } from './cases';
 import { casesFor, synthInput, SYNTH_VARIANTS } from './cases';
+import { WORKLOAD_MEASURED, WORKLOAD_TARGETS } from './workload-cases';
 
 const ROOT = path.resolve(__dirname, '..');
 const INPUT_ROOT = path.join(ROOT, '.bench', 'input');
@@ -248,6 +249,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
       limit: TARGETS.linear,
       note: byId.get(`check/cli-check/${svcId(svcBig)}`)?.skipped,
     },
+    ...WORKLOAD_TARGETS.map((t) => ({ name: t.name, ...both(t.a, t.b), limit: t.limit })),
   ];
   lines.push('## Targets', '');
   lines.push(
@@ -285,6 +287,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     '  (`yaml` `parseAllDocuments` + `toJS()`), the least any checker of YAML files must do; *CLI check* reads, parses',
     "  and calls the CLI's `checkObjects(objects, options)` (src/rules/subjects.ts), so the ratio is the cost of the",
     '  checks on top of reading the files.',
+    WORKLOAD_MEASURED,
     '',
     '**Isolation and timing.** Every run of every case is a fresh `node -r ts-node/register/transpile-only` child',
     '(`child_process.fork`). The child loads every module and prepares its input untimed, then times only the work with',

@@ -1,16 +1,15 @@
 import type { App } from 'cdk8s';
 import { Chart, Duration } from 'cdk8s';
-import { KubernetesVersion, LifecycleHook, SafePod, SafePodsSettings } from '../src';
+import { LifecycleHook, SafePod } from '../src';
 
 /**
- * Graceful shutdown, written for Kubernetes 1.30 (the native `sleep` hook is on by default from 1.30): the app
+ * Graceful shutdown, written for Kubernetes 1.30 (the native `sleep` hook is on by default from 1.30; the target
+ * version comes from the repository's `safe-pods.config.json`, which the CLI and the validation plugin read too): the app
  * sleeps 10 s in PreStop so endpoints drain before SIGTERM, the proxy drains its listeners over HTTP, and the grace
  * period is explicit and large enough for the longest PreStop budget plus the app's own shutdown reserve.
  */
 export function gracefulShutdownChart(app: App): Chart {
   const chart = new Chart(app, 'graceful', { namespace: 'shop' });
-  SafePodsSettings.set(chart, { kubernetesVersion: KubernetesVersion.V1_30 });
-
   new SafePod(chart, 'checkout', {
     terminationGracePeriod: Duration.seconds(45),
     containers: [

@@ -1,116 +1,15 @@
-// The public API of cdk8s-safe-pods: explicit named exports only (nothing under src/private is reachable).
-
-// ---- foundations -------------------------------------------------------------------------------------------
-export { DEFAULTS } from './defaults';
-export type { Defaults } from './defaults';
-export { ManifestError } from './k8s/errors';
-export { KubernetesVersion } from './k8s/version';
-export {
-  validateDns1123Label,
-  validateDns1123Subdomain,
-  validateDns1035Label,
-  validateQualifiedName,
-  validateLabelValue,
-  validatePortName,
-  validatePortNumber,
-  validateEnvVarName,
-  validateRelaxedEnvVarName,
-  validateHttpHeaderName,
-} from './k8s/names';
+// The public API of cdk8s-safe-pods: explicit named exports only. Ported upstream validators live behind
+// `cdk8s-safe-pods/kubernetes`, the cdk8s validation plugin behind `cdk8s-safe-pods/plugin`, and the CLI is only the
+// `bin`: importing this entry loads neither the CLI, nor `fs`, nor a YAML parser.
 
 // ---- constructs --------------------------------------------------------------------------------------------
 export { SafePod, MUTABLE_TAG_RULES } from './constructs/safe-pod';
-export type { SafePodProps, SafeContainerProps } from './constructs/safe-pod';
-export { SafePodsGuard } from './constructs/guard';
-export type { SafePodsGuardOptions } from './constructs/guard';
-export { SafePodsSettings, WarningMode } from './constructs/settings';
-export type { SafePodsSettingsProps, ResolvedSafePodsSettings } from './constructs/settings';
-
-// ---- images ------------------------------------------------------------------------------------------------
-export {
-  ImageReference,
-  ImageReferenceError,
-  ImageReferenceErrorReason,
-  ReferenceGrammar,
-  referenceGrammarFor,
-  hasEdgeWhitespace,
-} from './image/reference';
-export type { ImageReferenceOptions } from './image/reference';
-export { ImagePullPolicy, IMAGE_PULL_POLICIES, isImagePullPolicy, defaultPullPolicy, recommendedPullPolicy } from './image/pull-policy';
-export type { DefaultPullPolicyOptions } from './image/pull-policy';
-export { assessPinning, PinnedBy, PinningProblemKind } from './image/pinning';
-export type { PinningOptions, PinningProblem, PinningAssessment } from './image/pinning';
-
-// ---- container environment ---------------------------------------------------------------------------------
-export { serviceLinkEnv, serviceFacts } from './constructs/service-facts';
-export type { ServiceLike, ServiceLinkEnvOptions } from './constructs/service-facts';
-export { kubeletServiceEnv, serviceEnvName, masterServiceFacts, envBlockBytes } from './env/service-env';
-export type { KubeletServiceEnvOptions } from './env/service-env';
-export { expandVariables, variableReferences, unresolvableReferences, assembleContainerEnv, VALUE_FROM_PLACEHOLDER } from './env/expansion';
-export type { EnvEntry, ContainerEnvInput } from './env/expansion';
-export { DownwardApi, addCommonDownwardEnv, COMMON_DOWNWARD_ENV } from './constructs/downward-api';
-export type { DownwardApiResourceOptions } from './constructs/downward-api';
-
-// ---- lifecycle hooks ---------------------------------------------------------------------------------------
-export {
-  ExecTimeout,
-  HttpScheme,
-  LifecycleHook,
-  LifecycleHookKind,
-  renderLifecycle,
-  planPodHooks,
-  planTerminationGracePeriod,
-  validateLifecycle,
-  HookPosition,
-  FieldErrorType,
-  SleepSupport,
-  sleepSupport,
-  HOOK_BUDGETS_ANNOTATION,
-} from './hooks';
-export type {
-  ExecHookOptions,
-  HttpGetHookOptions,
-  LifecycleHooks,
-  ContainerHooksInput,
-  PlanPodHooksOptions,
-  PodHooksPlan,
-  TerminationGracePeriodPlan,
-  FieldError,
-  LifecycleJson,
-  ValidateLifecycleOptions,
-} from './hooks';
-export type { GracePeriodFits, GracePeriodTooShort, PlanTerminationGracePeriodOptions, PreStopBudget } from './hooks/grace';
-export type { ContainerKind, ExecActionJson, HttpGetActionJson, HttpHeaderJson, TcpSocketActionJson, SleepActionJson } from './hooks/types';
-
-// ---- the rule catalogue and its entry points ---------------------------------------------------------------
-export { judgeSubject, hasErrors, formatFinding, SUPPRESS_ANNOTATION_PREFIX } from './rules/judge';
-export { RULES, RULE_CATALOGUE } from './rules/catalogue';
-export { Severity } from './rules/types';
-export type {
-  Finding,
-  RuleFinding,
-  Rule,
-  RuleInfo,
-  PodSubject,
-  PodSpecJson,
-  ContainerJson,
-  EnvVarJson,
-  LifecycleHandlerJson,
-  JudgeContext,
-  ServiceFacts,
-  RuntimeClassFacts,
-  JsonObject,
-} from './rules/types';
-export { subjectsOf, factsOf, contextFor, checkObjects, describeSource } from './rules/subjects';
-export type { ObjectFacts, ObjectFinding, CheckOptions } from './rules/subjects';
-export type { SourceLocation, LocatedObject } from './k8s/shapes';
-export { runCli, ExitCode, STDIN_FILE } from './cli/run';
-export type { CliIo, JsonFinding } from './cli/run';
-export { SafePodsValidation } from './plugin';
-export type { SafePodsValidationProps, PluginValidationContext, PluginViolation, PluginViolatingResource } from './plugin';
-
-// ---- RuntimeClass ------------------------------------------------------------------------------------------
+export type { SafePodProps, SafeContainerProps, SafePodSpecProps } from './constructs/safe-pod';
+export { SafeDeployment, SafeStatefulSet, SafeDaemonSet, SafeJob, SafeCronJob } from './constructs/safe-workloads';
+export type { SafeDeploymentProps, SafeStatefulSetProps, SafeDaemonSetProps, SafeJobProps, SafeCronJobProps } from './constructs/safe-workloads';
+export type { ShutdownPlan, PodShutdown, ContainerShutdown, RolloutTerminations } from './constructs/safe-pod';
 export { RuntimeClass } from './constructs/runtime-class';
+export { TolerationOperator, TaintEffect } from './k8s/tolerations';
 export type {
   IRuntimeClass,
   RuntimeClassProps,
@@ -119,14 +18,83 @@ export type {
   RuntimeClassScheduling,
   RuntimeClassToleration,
 } from './constructs/runtime-class';
-export { admitPod, AdmissionRejectionKind } from './runtime-class/admission';
-export type { AdmissionResult, AdmissionRejection } from './runtime-class/admission';
-export { effectiveRequests, effectiveRequestStrings } from './runtime-class/requests';
-export type { ResourceQuantities } from './runtime-class/requests';
-export { validateRuntimeClass, validateRuntimeClassUpdate, validateHandler, validateRuntimeClassName } from './runtime-class/validation';
-export type { RuntimeClassJson } from './runtime-class/validation';
-export { resolveRuntimeClass } from './runtime-class/resolve';
-export type { RuntimeClassResolution } from './runtime-class/resolve';
-export { ResourceQuantity, QuantityFormat, QuantityError, parseQuantity, tryParseQuantity } from './k8s/quantity';
-export { TolerationOperator, TaintEffect, validateTolerations, mergeTolerations, isTolerationSuperset } from './k8s/tolerations';
-export type { TolerationJson } from './k8s/tolerations';
+export { SafePodsGuard } from './constructs/guard';
+export type { SafePodsGuardOptions, GuardFinding } from './constructs/guard';
+export { SafePodsSettings, WarningMode } from './constructs/settings';
+export type { SafePodsSettingsProps, ResolvedSafePodsSettings } from './constructs/settings';
+export { SafePodsAdmissionPolicies } from './constructs/admission-policies';
+export type { SafePodsAdmissionPoliciesProps } from './constructs/admission-policies';
+
+// ---- admission (the rules as ValidatingAdmissionPolicies) -------------------------------------------------------
+export { admissionPolicies } from './admission/policies';
+export type {
+  AdmissionPoliciesOptions,
+  AdmissionPolicySet,
+  ValidatingAdmissionPolicyJson,
+  ValidatingAdmissionPolicySpecJson,
+  ValidatingAdmissionPolicyBindingJson,
+  ValidatingAdmissionPolicyBindingSpecJson,
+  ValidationAction,
+  AdmissionObjectMetaJson,
+  AdmissionMatchConstraintsJson,
+  AdmissionResourceRuleJson,
+  AdmissionNamedExpressionJson,
+  AdmissionValidationJson,
+} from './admission/policies';
+
+// ---- explain (the functions and formats: cdk8s-safe-pods/explain) -------------------------------------------
+export type { ExplainedPod, ExplainedContainer, ExplainedTimeline } from './explain/types';
+
+// ---- values ------------------------------------------------------------------------------------------------
+export { DEFAULTS } from './defaults';
+export type { Defaults } from './defaults';
+export { ManifestError } from './k8s/errors';
+export type { ManifestErrorDetails } from './k8s/errors';
+export { KubernetesVersion } from './k8s/version';
+export { ResourceQuantity, QuantityFormat } from './k8s/quantity';
+export { ImageReference, ImageReferenceError, ImageReferenceErrorReason, ReferenceGrammar } from './image/reference';
+export type { ImageReferenceOptions } from './image/reference';
+export { ImagePullPolicy, defaultPullPolicy } from './image/pull-policy';
+export type { DefaultPullPolicyOptions } from './image/pull-policy';
+export { ExecTimeout, HttpScheme, LifecycleHook, LifecycleHookKind, HOOK_BUDGETS_ANNOTATION } from './hooks';
+export type { ExecHookOptions, HttpGetHookOptions, LifecycleHooks } from './hooks';
+export { HookPosition } from './k8s/shapes';
+
+// ---- container environment ---------------------------------------------------------------------------------
+export { serviceLinkEnv, serviceFacts } from './constructs/service-facts';
+export type { ServiceLike, ServiceLinkEnvOptions } from './constructs/service-facts';
+export { expandVariables, assembleContainerEnv, VALUE_FROM_PLACEHOLDER } from './env/expansion';
+export type { EnvEntry, ContainerEnvInput } from './env/expansion';
+export { DownwardApi, addCommonDownwardEnv, COMMON_DOWNWARD_ENV } from './constructs/downward-api';
+export type { DownwardApiResourceOptions } from './constructs/downward-api';
+
+// ---- checks ------------------------------------------------------------------------------------------------
+export { RULES, RULE_CATALOGUE } from './rules/catalogue';
+export { Severity, Origin } from './rules/types';
+export type { Finding, RuleFinding, Rule, RuleInfo, RuleSetting, JudgeContext, PodSubject } from './rules/types';
+export type { ContainerRef, EnvRef, EnvFromRef } from './rules/normalize';
+export { checkObjects } from './rules/check';
+export type { CheckOptions, CheckResult, ObjectFinding } from './rules/check';
+export { formatFinding } from './rules/format';
+export type { FindingSubject } from './rules/format';
+export { SUPPRESS_ANNOTATION_PREFIX } from './rules/suppressions';
+
+// ---- shapes ------------------------------------------------------------------------------------------------
+export type {
+  JsonObject,
+  PodSpecJson,
+  ContainerJson,
+  EnvVarJson,
+  LifecycleJson,
+  LifecycleHandlerJson,
+  ExecActionJson,
+  HttpGetActionJson,
+  HttpHeaderJson,
+  TcpSocketActionJson,
+  SleepActionJson,
+  ContainerKind,
+  ServiceFacts,
+  RuntimeClassFacts,
+  LocatedObject,
+  SourceLocation,
+} from './k8s/shapes';

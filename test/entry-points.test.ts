@@ -43,7 +43,7 @@ const BAD_POD = {
 };
 
 function errorRules(messages: string): string[] {
-  return [...new Set([...messages.matchAll(/\[([a-z]+(?:-[a-z0-9]+)+)\]$/gm)].map((m) => m[1]))].sort();
+  return [...new Set([...messages.matchAll(/\berror ([a-z]+(?:-[a-z0-9]+)+): /gm)].map((m) => m[1]))].sort();
 }
 
 function quietChart(): Chart {

@@ -32,6 +32,30 @@ describe('examples', () => {
     expect(pod).toMatchSnapshot();
   });
 
+  test('every pod template of the example workloads has explicit pull policies and service links off', () => {
+    const templates = synthExamples().flatMap((o: any) => {
+      const t = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec?.template;
+      return t ? [t.spec] : [];
+    });
+    expect(templates.length).toBeGreaterThanOrEqual(3);
+    for (const spec of templates) {
+      expect(spec.enableServiceLinks).toBe(false);
+      for (const c of spec.containers) expect(c.imagePullPolicy).toMatch(/^(Always|IfNotPresent|Never)$/);
+    }
+  });
+
+  // one object per snapshot: a change to one example rewrites one snapshot
+  test.each([
+    ['Deployment', 'store-storefront'],
+    ['Service', 'storefront'],
+    ['CronJob', 'store-nightly-report'],
+    ['StatefulSet', 'store-ledger'],
+  ])('the store example: %s %s', (kind, name) => {
+    const found = synthExamples().filter((o) => o.kind === kind && (o.metadata.name === name || o.metadata.name.startsWith(`${name}-c8`)));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchSnapshot();
+  });
+
   test('`cdk8s synth --no-check-upgrade` (the README command) writes one YAML file per example chart, offline', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'safe-pods-synth-'));
     const root = path.join(__dirname, '..');
@@ -46,10 +70,10 @@ describe('examples', () => {
   }, 60_000);
 });
 
-describe('README graceful-shutdown excerpt', () => {
+describe('the graceful-shutdown excerpt of docs/hooks.md', () => {
   test('every line of the excerpt appears in the synthesized example, in order', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-    const excerpt = /### Example: graceful shutdown[\s\S]*?```yaml\n([\s\S]*?)```/
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'hooks.md'), 'utf8');
+    const excerpt = /## Example: graceful shutdown[\s\S]*?```yaml\n([\s\S]*?)```/
       .exec(readme)![1]
       .split('\n')
       .filter((l) => l.trim() !== '');

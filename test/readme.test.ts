@@ -3,29 +3,80 @@ import * as os from 'os';
 import * as path from 'path';
 import { DEFAULTS } from '../src/defaults';
 import { RULE_CATALOGUE } from '../src/rules/catalogue';
-import { defaultsTable, renderReadme, rulesTable } from '../scripts/readme-tables';
+import { defaultsTable, GENERATED, rulesTable } from '../scripts/readme-tables';
+
+const ROOT = path.join(__dirname, '..');
 
 const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 
-describe('README', () => {
-  test('the safe-defaults table and the rule catalogue are what scripts/readme-tables.ts generates', () => {
+describe('README and the generated docs', () => {
+  test.each(GENERATED.map((g) => [g.file, g] as const))('%s is what scripts/readme-tables.ts generates', (file, g) => {
     // if this fails: npx ts-node --transpile-only scripts/readme-tables.ts
-    expect(readme).toEqual(renderReadme(readme));
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    expect(text).toEqual(g.render(text));
   });
 
-  test('every default is a row of the table', () => {
+  test('every default is a row of the defaults reference', () => {
     for (const key of Object.keys(DEFAULTS)) expect(defaultsTable()).toContain(`| \`${key}\` |`);
   });
 
-  test('every rule of the catalogue is a row of the rule table', () => {
-    for (const rule of RULE_CATALOGUE) expect(rulesTable()).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
+  test('every rule of the catalogue is a row of the README list and a section of docs/rules.md', () => {
+    const reference = fs.readFileSync(path.join(ROOT, 'docs', 'rules.md'), 'utf8');
+    for (const rule of RULE_CATALOGUE) {
+      expect(rulesTable()).toContain(`| [\`${rule.id}\`](docs/rules.md#${rule.id}) | ${rule.severity} |`);
+      expect(reference).toContain(`\n### ${rule.id}\n`);
+    }
+  });
+
+  test('the README is a front door: under 20 KB', () => {
+    expect(Buffer.byteLength(readme, 'utf8')).toBeLessThan(20 * 1024);
   });
 
   test('the test command of the README is the one .ci/run runs', () => {
-    const ci = fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8');
+    const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
     const m = /```sh\n(npm ci && npm test)\n```/.exec(readme);
     expect(m).not.toBeNull();
     expect(ci).toContain(m![1]);
+  });
+});
+
+/** Every Markdown page of the repository's documentation. */
+function markdownPages(): string[] {
+  const docs = fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join('docs', f));
+  return ['README.md', 'CONTRIBUTING.md', 'BENCHMARKS.md', ...docs];
+}
+
+/** GitHub's anchor of a Markdown heading. */
+function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+}
+
+describe('links of the documentation', () => {
+  test.each(markdownPages())('every relative link of %s resolves, anchors included', (page) => {
+    const text = fs.readFileSync(path.join(ROOT, page), 'utf8').replace(/```[\s\S]*?```/g, '');
+    const broken: string[] = [];
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = m[1];
+      if (/^[a-z]+:/i.test(target)) continue;
+      const [file, anchor] = target.split('#');
+      const resolved = file === '' ? path.join(ROOT, page) : path.join(ROOT, path.dirname(page), file);
+      if (!fs.existsSync(resolved)) {
+        broken.push(target);
+        continue;
+      }
+      if (anchor !== undefined && resolved.endsWith('.md')) {
+        const headings = [...fs.readFileSync(resolved, 'utf8').matchAll(/^#{1,6} (.*)$/gm)].map((h) => anchorOf(h[1]));
+        if (!headings.includes(anchor)) broken.push(target);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });
 

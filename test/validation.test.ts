@@ -17,10 +17,9 @@ import {
   SafePod,
   SafePodsGuard,
   SafePodsSettings,
-  TaintEffect,
-  TolerationOperator,
   WarningMode,
 } from '../src';
+import { TaintEffect, TolerationOperator } from '../src';
 import { validateWithKubernetesModels } from './support/kubernetes-models';
 
 describe('kubernetes-models validation', () => {

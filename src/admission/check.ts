@@ -7,8 +7,11 @@ export interface CheckContext {
   readonly kubernetesVersion: KubernetesVersion;
   /** Whether every image must carry a digest (strict mode). */
   readonly requireDigest: boolean;
-  /** Ids of the rules the judge runs (the catalogue's `RULES` minus those switched off). */
-  readonly ruleIds: readonly string[];
+  /**
+   * Ids of the rules a suppression may name: every rule the judge runs (`RULES`), also those switched off by the rule
+   * settings, as in the judge.
+   */
+  readonly knownRuleIds: readonly string[];
 }
 
 /** A policy variable: its name, its CEL expression for a context, and the variables it reads. */
@@ -37,12 +40,12 @@ export interface AdmissionCheck {
    */
   readonly appliesTo?: (ctx: CheckContext) => boolean;
   /**
-   * The severity of the rule's findings for this target, given the rule's configured severity; the judge overrides
-   * it for some findings (an httpGet hook's `host` is an error from 1.34).
+   * The severity the rule itself gives its findings on this target, where it departs from the catalogue's (an httpGet
+   * hook's `host` is an error from 1.34); the rule settings win over it, as in the judge's `severityOf`.
    *
-   * @default - the configured severity
+   * @default - the catalogue's
    */
-  readonly severity?: (ctx: CheckContext, configured: Severity) => Severity;
+  readonly reportedSeverity?: (ctx: CheckContext) => Severity | undefined;
   /** A CEL expression: the list of violation descriptions (strings), each naming the container. */
   readonly violations: (ctx: CheckContext) => string;
 }

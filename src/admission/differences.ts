@@ -1,11 +1,10 @@
 /**
  * Where admission and the judge part ways, rule by rule, with the reason: the rules that are not exported, the
- * exported rules whose verdict differs in listed cases, and the cases where the policy follows upstream Kubernetes
- * while the judge does not (judge bugs, pending a fix in `src/rules`). `docs/admission.md` renders this list, and the
- * parity tests require every difference they observe to be one of these.
+ * exported rules whose verdict differs in listed cases, with the upstream behaviour that causes each.
+ * `docs/admission.md` renders this list, and the parity tests require every difference they observe to be one of these.
  */
 import { HOOK_BUDGETS_ANNOTATION } from '../hooks/budget';
-import { IMAGE_FLOATING_TAG_RULE, IMAGE_NOT_PINNED_RULE } from '../rules/image';
+import { IMAGE_FLOATING_TAG_RULE, IMAGE_NOT_PINNED_RULE, IMAGE_PULL_POLICY_MISSING_RULE } from '../rules/image';
 import { catalogueRule } from './catalogue';
 import { TIMEOUT_MAX_ARGS } from './lifecycle-checks';
 
@@ -15,8 +14,6 @@ export enum AdmissionDifferenceKind {
   NOT_EXPORTED = 'not-exported',
   /** A policy is generated, but its verdict differs from the judge's in the cases the reason names. */
   DIFFERS = 'differs',
-  /** The policy follows upstream Kubernetes where the judge does not; the judge is to be fixed (pending). */
-  JUDGE_BUG = 'judge-bug',
 }
 
 /** One difference between a rule at admission and the judge. */
@@ -43,8 +40,29 @@ const BUDGETS =
   'parse JSON, so a declared budget cannot be read (the judge reads it). Containers the annotation does not name are judged as the judge ' +
   'judges them.';
 
+const DECODED =
+  'the API server decodes the object into its typed API before admission runs, and refuses it there when a field has the wrong JSON type ' +
+  '(`json: cannot unmarshal ...`), so a policy never sees such an object.';
+
 /** Every rule of the catalogue that is not exported, or that differs at admission, with the reason. */
 export const ADMISSION_DIFFERENCES: readonly AdmissionDifference[] = Object.freeze([
+  difference('field-type-invalid', AdmissionDifferenceKind.NOT_EXPORTED, `Not exported: ${DECODED}`),
+  difference(
+    'image-pull-policy-missing',
+    AdmissionDifferenceKind.NOT_EXPORTED,
+    'Not exported: the API server sets a missing `imagePullPolicy` (SetDefaults_Container: `Always` for no tag or exactly `latest`, else ' +
+      '`IfNotPresent`) before admission runs, so "missing" cannot be seen. What can be seen, the effective policy of an accepted mutable ' +
+      'tag, is `image-mutable-tag-pull-policy`.',
+  ),
+  difference(
+    'image-mutable-tag-pull-policy',
+    AdmissionDifferenceKind.DIFFERS,
+    "The policy reads the pull policy after the API server's defaulting (SetDefaults_Container), where the judge reads it as written. An " +
+      `accepted mutable tag (\`${IMAGE_NOT_PINNED_RULE.id}\` or \`${IMAGE_FLOATING_TAG_RULE.id}\` suppressed for the container) without a pull ` +
+      'policy gets `IfNotPresent` when its tag is not exactly `latest` (a floating tag such as `stable` or `alpine`, or `Latest`): the ' +
+      `policy refuses it, where the judge reports \`${IMAGE_PULL_POLICY_MISSING_RULE.id}\` instead. With no tag or \`latest\` the default is ` +
+      '`Always`, and both pass.',
+  ),
   difference('env-service-link-prefix', AdmissionDifferenceKind.NOT_EXPORTED, `Not exported: it ${SERVICES}`),
   difference('env-service-link-collision', AdmissionDifferenceKind.NOT_EXPORTED, `Not exported: it ${SERVICES}`),
   difference('env-service-links-too-large', AdmissionDifferenceKind.NOT_EXPORTED, `Not exported: it ${SERVICES}`),
@@ -67,19 +85,6 @@ export const ADMISSION_DIFFERENCES: readonly AdmissionDifference[] = Object.free
     'Not exported: it fires only for targets before 1.30, and `admissionregistration.k8s.io/v1` ValidatingAdmissionPolicy needs 1.30, ' +
       'where the native sleep runs (export refuses older targets).',
   ),
-  difference(
-    'lifecycle-budget-annotation-invalid',
-    AdmissionDifferenceKind.NOT_EXPORTED,
-    `Not exported: it parses the \`${HOOK_BUDGETS_ANNOTATION}\` annotation as JSON, and Kubernetes CEL cannot parse JSON.`,
-  ),
-  difference(
-    'image-pull-policy-missing',
-    AdmissionDifferenceKind.DIFFERS,
-    'The API server sets a missing `imagePullPolicy` (SetDefaults_Container) before admission, so "missing" cannot be seen. At admission the ' +
-      `rule checks what can be seen: an accepted mutable tag (its \`${IMAGE_NOT_PINNED_RULE.id}\` or \`${IMAGE_FLOATING_TAG_RULE.id}\` finding suppressed for the ` +
-      'container, or that rule switched off) must be pulled `Always`. So a missing policy on any other image passes, and an explicit ' +
-      'policy other than `Always` on an accepted mutable tag is refused, where the judge is silent.',
-  ),
   difference('lifecycle-prestop-exceeds-grace', AdmissionDifferenceKind.DIFFERS, `The ${BUDGETS}`),
   difference(
     'lifecycle-exec-unbounded',
@@ -88,11 +93,8 @@ export const ADMISSION_DIFFERENCES: readonly AdmissionDifference[] = Object.free
   ),
   difference('lifecycle-poststart-unbounded', AdmissionDifferenceKind.DIFFERS, `The ${BUDGETS}`),
   difference(
-    'env-field-ref-unsupported',
-    AdmissionDifferenceKind.JUDGE_BUG,
-    'Judge bug, pending: the API server compares a `resourceFieldRef.divisor` in its canonical form (`divisor.String()` in ' +
-      'validateContainerResourceDivisor), so `1000m` is the accepted `1`; the judge compares the text as written and reports it. The ' +
-      'judge also lower-cases an annotation key with JavaScript case mapping, where the API server uses Go `strings.ToLower` ' +
-      '(`İ` becomes `i` there, `i̇` in JavaScript). The policy follows the API server.',
+    'lifecycle-budget-annotation-invalid',
+    AdmissionDifferenceKind.NOT_EXPORTED,
+    `Not exported: it parses the \`${HOOK_BUDGETS_ANNOTATION}\` annotation as JSON, and Kubernetes CEL cannot parse JSON.`,
   ),
 ]);

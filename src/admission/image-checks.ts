@@ -1,7 +1,8 @@
 /**
  * The image rules at admission: the reference grammar of Kubernetes 1.29+ (distribution/reference v0.6, the judge's
- * `ImageReference.parse`), pinning, floating tags, strict digests, and the pull policy an accepted mutable tag
- * gets after the API server's defaulting.
+ * `ImageReference.parse`), pinning, floating tags (`isFloatingTag`: a conventionally moved tag, or any tag without a
+ * digit), strict digests (one pinning problem per image, as `assessPinning` gives), and the pull policy of an accepted
+ * mutable tag, as the API server's defaulting leaves it.
  */
 import { DEFAULTS } from '../defaults';
 import { IMAGE_PULL_POLICIES } from '../image/pull-policy';
@@ -10,13 +11,13 @@ import {
   IMAGE_FLOATING_TAG_RULE,
   IMAGE_INVALID_RULE,
   IMAGE_MISSING_RULE,
+  IMAGE_MUTABLE_TAG_PULL_POLICY_RULE,
   IMAGE_NOT_PINNED_RULE,
   IMAGE_PULL_POLICY_INVALID_RULE,
-  IMAGE_PULL_POLICY_MISSING_RULE,
   IMAGE_WHITESPACE_RULE,
 } from '../rules/image';
 import { and, ifThen, matches, not, or, quoted, str, strList, v, record } from './cel';
-import type { AdmissionCheck, AdmissionVariable, CheckContext } from './check';
+import type { AdmissionCheck, AdmissionVariable } from './check';
 import { EDGE_SPACE, IMAGE_DOMAIN_NAME, IMAGE_IDENTIFIER, IMAGE_PATH_MAX_LENGTH, IMAGE_REFERENCE } from './patterns';
 import { suppressedFor } from './subject';
 
@@ -95,8 +96,15 @@ const FLOATING = strList([...new Set(DEFAULTS.floatingTags.map((t) => t.toLowerC
 
 /** A valid reference without digest and without tag, or with the tag `latest` (any case): `image-not-pinned`. */
 const NOT_PINNED = "r.valid == 'y' && r.digest == 'n' && (r.tag == '' || r.tag.lowerAscii() == 'latest')";
-/** A valid reference without digest whose tag is conventionally moved: `image-floating-tag`. */
-const FLOATING_TAG = `r.valid == 'y' && r.digest == 'n' && r.tag != '' && r.tag.lowerAscii() != 'latest' && r.tag.lowerAscii() in ${FLOATING}`;
+/** One of the conventionally moved tags (`DEFAULTS.floatingTags`, any case). */
+const CONVENTIONAL = `r.tag.lowerAscii() in ${FLOATING}`;
+/**
+ * A valid reference without digest whose tag floats (`isFloatingTag`): a conventionally moved tag, or a tag without a
+ * digit (`alpine`, `stable-alpine`), which names a variant of whatever version is current.
+ */
+const FLOATING_TAG = `r.valid == 'y' && r.digest == 'n' && r.tag != '' && r.tag.lowerAscii() != 'latest' && (${CONVENTIONAL} || !r.tag.matches('[0-9]'))`;
+/** With digests required, one problem per image: an unpinned image keeps its pinning error, any other gets the digest error. */
+const DIGEST_MISSING = `r.valid == 'y' && r.digest == 'n' && r.tag != '' && r.tag.lowerAscii() != 'latest'`;
 
 function who(r: string): string {
   return `${r}.kind + ' ' + ${quoted(`${r}.name`)}`;
@@ -159,12 +167,16 @@ const NOT_PINNED_CHECK: AdmissionCheck = {
 const FLOATING_CHECK: AdmissionCheck = {
   rule: IMAGE_FLOATING_TAG_RULE,
   uses: IMAGE_USES,
+  // with digests required, image-digest-required reports these images instead
+  appliesTo: (ctx) => !ctx.requireDigest,
   violations: () =>
     perImage(
       IMAGE_FLOATING_TAG_RULE.id,
       v('images'),
       FLOATING_TAG,
-      `${who('r')} + ': image ' + ${quoted('r.image')} + ' uses the tag ' + ${quoted('r.tag')} + ', which is conventionally moved to new builds; pin a version tag or a digest'`,
+      `${who('r')} + ': image ' + ${quoted('r.image')} + ' uses the tag ' + ${quoted('r.tag')} + ` +
+        `${ifThen(CONVENTIONAL, "', which is conventionally moved to new builds'", "', which names no version (a tag without a digit moves with the current version)'")} + ` +
+        `'; pin a version tag or a digest'`,
     ),
 };
 
@@ -176,35 +188,34 @@ const DIGEST_REQUIRED: AdmissionCheck = {
     perImage(
       IMAGE_DIGEST_REQUIRED_RULE.id,
       v('images'),
-      "r.valid == 'y' && r.digest == 'n'",
+      DIGEST_MISSING,
       `${who('r')} + ': image ' + ${quoted('r.image')} + ' has no digest, and digests are required; pin it by digest'`,
     ),
 };
 
-/** Whether the mutable tag `kind` (not pinned / floating) is accepted for the container: its rule is off or suppressed for it. */
-function accepted(ctx: CheckContext, ruleId: string): string {
-  return ctx.ruleIds.includes(ruleId) ? suppressedFor(ruleId, 'r.name') : 'true';
-}
-
 /**
- * `image-pull-policy-missing` at admission. The API server sets every missing `imagePullPolicy` before admission, so a
- * missing one cannot be seen; what can be seen is the effective policy. An accepted mutable tag (its pinning finding
- * suppressed for the container, or the pinning rule switched off) must be pulled `Always`
- * (`DEFAULTS.mutableTagPullPolicy`), or nodes run whatever build they cached.
+ * `image-mutable-tag-pull-policy`: an accepted mutable tag (its `image-not-pinned` or `image-floating-tag` finding
+ * suppressed for the container, with a reason) whose pull policy is `IfNotPresent` or `Never`. Admission sees the
+ * policy after the API server's defaulting (`SetDefaults_Container`: `Always` for no tag or exactly `latest`, else
+ * `IfNotPresent`), so an accepted floating tag without a policy is refused here, where the judge reports
+ * `image-pull-policy-missing` (see `ADMISSION_DIFFERENCES`).
  */
-const PULL_POLICY: AdmissionCheck = {
-  rule: IMAGE_PULL_POLICY_MISSING_RULE,
+const MUTABLE_TAG_PULL_POLICY: AdmissionCheck = {
+  rule: IMAGE_MUTABLE_TAG_PULL_POLICY_RULE,
   uses: IMAGE_USES,
-  violations: (ctx) =>
+  violations: () =>
     perImage(
-      IMAGE_PULL_POLICY_MISSING_RULE.id,
+      IMAGE_MUTABLE_TAG_PULL_POLICY_RULE.id,
       v('images'),
       and(
-        `r.policy != ${str(DEFAULTS.mutableTagPullPolicy)}`,
-        or(and(NOT_PINNED, accepted(ctx, IMAGE_NOT_PINNED_RULE.id)), and(FLOATING_TAG, accepted(ctx, IMAGE_FLOATING_TAG_RULE.id))),
+        "r.policy in ['IfNotPresent', 'Never']",
+        or(
+          and(NOT_PINNED, suppressedFor(IMAGE_NOT_PINNED_RULE.id, 'r.name')),
+          and(FLOATING_TAG, suppressedFor(IMAGE_FLOATING_TAG_RULE.id, 'r.name')),
+        ),
       ),
-      `${who('r')} + ': image ' + ${quoted('r.image')} + ' has an accepted mutable tag but imagePullPolicy ' + ${quoted('r.policy')} + ` +
-        `'; set imagePullPolicy ' + ${quoted(str(DEFAULTS.mutableTagPullPolicy))} + ' so every start resolves the tag again'`,
+      `${who('r')} + ': image ' + ${quoted('r.image')} + ' has an accepted mutable tag, but imagePullPolicy ' + ${quoted('r.policy')} + ` +
+        `' keeps whichever build a node pulled first; set imagePullPolicy ' + ${quoted(str(DEFAULTS.mutableTagPullPolicy))}`,
     ),
 };
 
@@ -228,6 +239,6 @@ export const IMAGE_CHECKS: readonly AdmissionCheck[] = Object.freeze([
   NOT_PINNED_CHECK,
   FLOATING_CHECK,
   DIGEST_REQUIRED,
-  PULL_POLICY,
   PULL_POLICY_INVALID,
+  MUTABLE_TAG_PULL_POLICY,
 ]);

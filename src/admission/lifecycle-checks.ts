@@ -13,7 +13,7 @@ import { RULES } from '../rules/catalogue';
 import { defaultBudgetSeconds } from '../hooks/budget';
 import { HookPosition, HOOK_POSITIONS } from '../hooks/types';
 import { sidecarsSupported, SleepSupport, sleepSupport } from '../hooks/validate';
-import type { PodSubject } from '../rules/types';
+import { subjectsOf } from '../rules/normalize';
 import type { Severity } from '../rules/types';
 import { and, basename, ifThen, indexList, matches, not, or, quoted, str, strList, v, record } from './cel';
 import { catalogueRule } from './catalogue';
@@ -336,25 +336,25 @@ const TCP_SOCKET_CHECK: AdmissionCheck = {
     ),
 };
 
-/** The severity the judge gives an httpGet `host` finding on the target (it raises it from 1.34), read from the rule itself. */
-function hostSetSeverity(ctx: CheckContext, configured: Severity): Severity {
+/**
+ * The severity the judge's rule gives an httpGet `host` finding on the target (it raises it to an error from 1.34),
+ * read from the rule itself on a witness pod; `undefined` where the rule leaves it to its catalogue severity.
+ */
+function hostSetSeverity(ctx: CheckContext): Severity | undefined {
   const rule = RULES.find((r) => r.id === HOST_SET.id)!;
-  const witness: PodSubject = {
+  const [witness] = subjectsOf({
+    apiVersion: 'v1',
     kind: 'Pod',
-    name: 'witness',
-    annotations: {},
-    isPod: true,
-    podSpecPath: 'spec',
-    podSpec: { containers: [{ name: 'c', image: 'c:1', lifecycle: { preStop: { httpGet: { port: 80, host: 'example.com' } } } }] },
-  };
-  const findings = rule.check(witness, { kubernetesVersion: ctx.kubernetesVersion, requireDigest: ctx.requireDigest });
-  return findings[0]?.severity ?? configured;
+    metadata: { name: 'witness' },
+    spec: { containers: [{ name: 'c', image: 'c:1', lifecycle: { preStop: { httpGet: { port: 80, host: 'example.com' } } } }] },
+  });
+  return rule.check(witness, { kubernetesVersion: ctx.kubernetesVersion, requireDigest: ctx.requireDigest })[0]?.severity;
 }
 
 const HOST_SET_CHECK: AdmissionCheck = {
   rule: HOST_SET,
   uses: ['containers', 'suppressed', 'hooks'],
-  severity: hostSetSeverity,
+  reportedSeverity: hostSetSeverity,
   violations: () =>
     each(
       HOST_SET.id,
@@ -394,8 +394,10 @@ const EXEC_UNBOUNDED_CHECK: AdmissionCheck = {
     each(
       EXEC_UNBOUNDED.id,
       v('hookBudgets'),
-      and('size(r.cmd) > 0', "r.execSource == 'default'", not(declaresBudgets('r.name'))),
-      `${who('r')} + ': ' + r.position + ' exec has no time bound, and Kubernetes puts no timeout on exec hooks; wrap it in timeout -s KILL <seconds>'`,
+      // only postStart: the kubelet cuts a preStop hook off at the grace period (lifecycle-prestop-exceeds-grace judges it)
+      and(`r.position == ${str(HookPosition.POST_START)}`, 'size(r.cmd) > 0', "r.execSource == 'default'", not(declaresBudgets('r.name'))),
+      `${who('r')} + ': postStart exec has no time bound, and Kubernetes puts no timeout on exec hooks, so a hang keeps the container ` +
+        `out of Running; wrap it in timeout -s KILL <seconds>'`,
     ),
 };
 

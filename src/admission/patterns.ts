@@ -34,8 +34,12 @@ export const JS_SPACE_CHARS: readonly string[] = Object.freeze([
 /** What JavaScript's `.` does not match (line terminators), as an RE2 class body: `[^...]` is the JavaScript `.`. */
 export const JS_LINE_TERMINATORS = '\n\r\u2028\u2029';
 
-/** A value that the judge's `value.trim().length === 0` calls blank (empty or only white space). */
-export const BLANK = `^[${JS_SPACE}]*$`;
+/**
+ * Text a reviewer can read, as the judge's `hasVisibleText` asks (`/[\p{L}\p{N}\p{P}\p{S}]/u`): a letter, digit,
+ * punctuation or symbol; white space, zero-width and other format characters are not a reason. RE2 and JavaScript
+ * read the same Unicode classes (the parity tests compare them code point by code point).
+ */
+export const VISIBLE_TEXT = '[\\pL\\pN\\pP\\pS]';
 
 /** Go `unicode.IsSpace` (what `strings.TrimSpace` trims, `validateContainerOnlyForPod`), as an RE2 class body. */
 const GO_SPACE = '\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';

@@ -2,13 +2,22 @@
  * Pod-level rules at admission: containers present, container names, the RuntimeClass name, and the judge's own
  * suppression rules (a suppression needs a reason and a known rule).
  */
-import { SUPPRESS_ANNOTATION_PREFIX, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from '../rules/judge';
 import { CONTAINER_NAME, POD_NO_CONTAINERS } from '../rules/pod';
 import { RUNTIME_CLASS_NAME_INVALID } from '../rules/runtime-class';
-import { and, matches, not, or, quoted, str, strList, v } from './cel';
+import { SUPPRESSION_UNKNOWN_CONTAINER, SUPPRESSION_UNKNOWN_RULE, SUPPRESSION_WITHOUT_REASON } from '../rules/suppressions';
+import { and, ifThen, matches, not, or, quoted, v } from './cel';
 import type { AdmissionCheck } from './check';
-import { BLANK, DNS1123_LABEL, DNS1123_SUBDOMAIN } from './patterns';
-import { suppressedFor, suppressedForObject } from './subject';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from './patterns';
+import {
+  hasReason,
+  namesKnownRule,
+  namesUnknownContainer,
+  suppressedFor,
+  suppressedForObject,
+  suppressionContainer,
+  suppressionKeys,
+  suppressionRule,
+} from './subject';
 
 /** `cond ? [] : [description]` for a finding about the whole object, unless it is suppressed for the object. */
 function whole(ruleId: string, cond: string, describe: string): string {
@@ -31,16 +40,26 @@ function nameInvalid(n: string): string {
   return or(`${n} == ''`, `size(${n}) > 63`, not(matches(n, DNS1123_LABEL)));
 }
 
+/**
+ * A missing (or empty) name is reported for no container (only an object-level suppression applies), an invalid or
+ * repeated one for the container of that name.
+ */
 const NAMES: AdmissionCheck = {
   rule: CONTAINER_NAME,
   uses: ['containers', 'suppressed'],
   violations: () =>
     `${v('containers')}.filter(r, ${and(
       or(nameInvalid('r.name'), `${v('containers')}.filter(y, y.name == r.name).size() > 1`),
-      not(suppressedFor(CONTAINER_NAME.id, 'r.name')),
-    )}).map(r, r.kind + ' ' + ${quoted('r.name')} + ': ' + (${nameInvalid('r.name')} ? ` +
-    `'the name is not a lower-case DNS label (at most 63 characters of a-z, 0-9 and -)' : ` +
-    `'the name is used by more than one container, init container or ephemeral container'))`,
+      not(ifThen("r.name == ''", suppressedForObject(CONTAINER_NAME.id), suppressedFor(CONTAINER_NAME.id, 'r.name'))),
+    )}).map(r, ${ifThen(
+      "r.name == ''",
+      "r.kind + ': name is required (Required value); give the container a lower-case DNS label'",
+      `r.kind + ' ' + ${quoted('r.name')} + ': ' + ${ifThen(
+        nameInvalid('r.name'),
+        "'the name is not a lower-case DNS label (at most 63 characters of a-z, 0-9 and -)'",
+        "'the name is used by more than one container, init container or ephemeral container'",
+      )}`,
+    )})`,
 };
 
 const RUNTIME_CLASS_NAME: AdmissionCheck = {
@@ -56,37 +75,37 @@ const RUNTIME_CLASS_NAME: AdmissionCheck = {
   },
 };
 
-/** The suppression annotation keys of the object and its templates, each once per metadata object. */
-const SUPPRESSION_KEYS = ['annPod', 'annJob', 'annObj'].map((m) => `${v(m)}.filter(k, k.startsWith(${str(SUPPRESS_ANNOTATION_PREFIX)}))`).join(' + ');
-
-/** The rule id a suppression key names (the text up to the first dot after the prefix). */
-function ruleOf(key: string): string {
-  return `${key}.substring(${SUPPRESS_ANNOTATION_PREFIX.length}).split('.')[0]`;
-}
-
-/** The merged value of annotation `key` (innermost template wins). */
-function effective(key: string): string {
-  return `(${key} in ${v('annPod')} ? ${v('annPod')}[${key}] : (${key} in ${v('annJob')} ? ${v('annJob')}[${key}] : ${v('annObj')}[${key}]))`;
+/** `annotation "<key>"` for messages. */
+function annotation(key: string): string {
+  return `'suppression ' + ${quoted(key)}`;
 }
 
 const WITHOUT_REASON: AdmissionCheck = {
-  rule: SUPPRESSION_RULE,
+  rule: SUPPRESSION_WITHOUT_REASON,
   uses: ['annPod', 'annJob', 'annObj'],
   violations: (ctx) =>
-    `(${SUPPRESSION_KEYS}).filter(k, ${and(`${ruleOf('k')} in ${strList(ctx.ruleIds)}`, matches(effective('k'), BLANK))}).map(k, ` +
-    `'annotation ' + ${quoted('k')} + ' suppresses a finding without a reason; set its value to why the finding is accepted')`,
+    `${suppressionKeys()}.filter(k, ${and(namesKnownRule(ctx, 'k'), not(hasReason('k')))}).map(k, ` +
+    `${annotation('k')} + ' has no reason (its value has no visible text); set its value to why the finding is accepted')`,
 };
 
 const UNKNOWN_RULE: AdmissionCheck = {
-  rule: UNKNOWN_SUPPRESSION_RULE,
+  rule: SUPPRESSION_UNKNOWN_RULE,
   uses: ['annPod', 'annJob', 'annObj'],
   violations: (ctx) =>
-    `(${SUPPRESSION_KEYS}).filter(k, !(${ruleOf('k')} in ${strList(ctx.ruleIds)})).map(k, ` +
-    `'annotation ' + ${quoted('k')} + ' names no known rule ' + ${quoted(ruleOf('k'))} + '; use a rule id from the catalogue')`,
+    `${suppressionKeys()}.filter(k, ${not(namesKnownRule(ctx, 'k'))}).map(k, ` +
+    `${annotation('k')} + ' names no known rule ' + ${quoted(suppressionRule('k'))} + '; use a rule id from the catalogue')`,
 };
 
-/** The pod-level checks, in catalogue order, then the suppression checks. */
+const UNKNOWN_CONTAINER: AdmissionCheck = {
+  rule: SUPPRESSION_UNKNOWN_CONTAINER,
+  uses: ['annPod', 'annJob', 'annObj', 'containers'],
+  violations: (ctx) =>
+    `${suppressionKeys()}.filter(k, ${and(namesKnownRule(ctx, 'k'), hasReason('k'), namesUnknownContainer('k'))}).map(k, ` +
+    `${annotation('k')} + ' names container ' + ${quoted(suppressionContainer('k'))} + ', which the pod does not have; it suppresses nothing')`,
+};
+
+/** The pod-level checks, in catalogue order. */
 export const POD_CHECKS: readonly AdmissionCheck[] = Object.freeze([NO_CONTAINERS, NAMES, RUNTIME_CLASS_NAME]);
 
 /** The judge's own suppression rules (never suppressible themselves). */
-export const SUPPRESSION_CHECKS: readonly AdmissionCheck[] = Object.freeze([WITHOUT_REASON, UNKNOWN_RULE]);
+export const SUPPRESSION_CHECKS: readonly AdmissionCheck[] = Object.freeze([WITHOUT_REASON, UNKNOWN_RULE, UNKNOWN_CONTAINER]);

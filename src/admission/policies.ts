@@ -5,8 +5,9 @@
 import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
 import { RULE_CATALOGUE, RULES } from '../rules/catalogue';
-import type { RuleInfo } from '../rules/types';
-import { Severity } from '../rules/types';
+import { severityOf } from '../rules/judge';
+import type { JudgeContext, RuleInfo, RuleSetting } from '../rules/types';
+import { Origin, Severity } from '../rules/types';
 import { str, v } from './cel';
 import type { AdmissionCheck, AdmissionVariable, CheckContext } from './check';
 import { messagePrefix } from './check';
@@ -20,7 +21,7 @@ import { matchConditions, POD_KINDS, RULES_ANNOTATION, SUBJECT_VARIABLES } from 
 export const ADMISSION_POLICY_MIN_VERSION = KubernetesVersion.V1_30;
 
 /** The API group of ValidatingAdmissionPolicy and its binding. */
-const API_VERSION = 'admissionregistration.k8s.io/v1';
+const API_VERSION: ValidatingAdmissionPolicyJson['apiVersion'] = 'admissionregistration.k8s.io/v1';
 
 /** Suffix of every policy and binding name: `<rule-id>.safe-pods.cdk8s.io`. */
 export const POLICY_NAME_SUFFIX = '.safe-pods.cdk8s.io';
@@ -51,63 +52,128 @@ export interface AdmissionPoliciesOptions {
    */
   readonly audit?: boolean;
   /**
-   * Rule ids that are switched off: no policy is generated for them, and a suppression naming one of them is a
-   * suppression of an unknown rule, as in the judge.
+   * Severity overrides by rule id (`off` switches a rule off), in the shape the judge, `SafePodsSettings` and the
+   * repository's `safe-pods.config.json` (`ruleSettingsOf`) give them. A rule switched off gets no policy; a
+   * suppression naming it is still a suppression of a known rule, as in the judge.
    *
-   * @default - every rule is on
+   * @default - every rule at its catalogue severity
+   */
+  readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
+  /**
+   * Rule ids that are switched off (no policy is generated for them); applied over `ruleSettings`.
+   *
+   * @default - none beyond `ruleSettings`
    */
   readonly disabledRules?: readonly string[];
   /**
-   * Severity per rule id, replacing the catalogue's. Errors are bound with `Deny`, warnings with `Warn`. Where the
-   * judge raises one finding's severity itself (an httpGet `host` is an error from Kubernetes 1.34), that wins, as
-   * in the judge.
+   * Severity per rule id, replacing the catalogue's; applied over `ruleSettings`. Errors are bound with `Deny`,
+   * warnings with `Warn`. A rule setting (here or in `ruleSettings`) wins over the severity a rule gives a finding
+   * itself (an httpGet `host` is an error from Kubernetes 1.34), as in the judge.
    *
    * @default - the catalogue's severities
    */
   readonly severities?: Readonly<Record<string, Severity>>;
 }
 
+/** The metadata of a generated policy or binding. */
+export interface AdmissionObjectMetaJson {
+  /** `<rule-id>.safe-pods.cdk8s.io`. */
+  readonly name: string;
+  /** `app.kubernetes.io/part-of: cdk8s-safe-pods`, to list and remove the generated objects together. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** `safe-pods.cdk8s.io/rules` (the rule ids enforced), and on a policy its severity and target version. */
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** One entry of `matchConstraints.resourceRules`: the resources of one API group and version a policy matches. */
+export interface AdmissionResourceRuleJson {
+  /** The API group (`""` for core). */
+  readonly apiGroups: readonly string[];
+  /** The API version. */
+  readonly apiVersions: readonly string[];
+  /** `CREATE` and `UPDATE`. */
+  readonly operations: readonly string[];
+  /** The resources (plural), e.g. `deployments`. */
+  readonly resources: readonly string[];
+}
+
+/** The `matchConstraints` of a policy: Pods and every built-in kind with a pod template, in every namespace. */
+export interface AdmissionMatchConstraintsJson {
+  /** `Equivalent`: a request through another version of the same resource is matched too. */
+  readonly matchPolicy: 'Equivalent';
+  /** Empty: every namespace (narrow it in the binding). */
+  readonly namespaceSelector: Readonly<Record<string, never>>;
+  /** Empty: every object. */
+  readonly objectSelector: Readonly<Record<string, never>>;
+  /** The resources matched, one entry per API group and version. */
+  readonly resourceRules: readonly AdmissionResourceRuleJson[];
+}
+
+/** A named CEL expression: a match condition or a variable of a policy. */
+export interface AdmissionNamedExpressionJson {
+  /** The name (`variables.<name>` for a variable). */
+  readonly name: string;
+  /** The CEL expression. */
+  readonly expression: string;
+}
+
+/** The validation of a policy: it fails when the rule has violations. */
+export interface AdmissionValidationJson {
+  /** `size(variables.violations) == 0`. */
+  readonly expression: string;
+  /** The message: `[<rule-id>] ` and the first violation, naming the container. */
+  readonly messageExpression: string;
+  /** The static message the API server shows when `messageExpression` cannot be used: `[<rule-id>] ` and the rule's title. */
+  readonly message: string;
+}
+
+/** The `spec` of a generated `ValidatingAdmissionPolicy`. */
+export interface ValidatingAdmissionPolicySpecJson {
+  /** `Fail`: an expression that cannot be evaluated refuses the request (under a `Deny` binding). */
+  readonly failurePolicy: 'Fail' | 'Ignore';
+  /** What the policy matches. */
+  readonly matchConstraints: AdmissionMatchConstraintsJson;
+  /** The object has its pod spec, and on UPDATE the pod spec changed. */
+  readonly matchConditions: readonly AdmissionNamedExpressionJson[];
+  /** The shared facts the rule reads, then `violations`. */
+  readonly variables: readonly AdmissionNamedExpressionJson[];
+  /** One validation. */
+  readonly validations: readonly AdmissionValidationJson[];
+}
+
 /** A `ValidatingAdmissionPolicy` (`admissionregistration.k8s.io/v1`), the fields this library writes. */
 export interface ValidatingAdmissionPolicyJson {
-  readonly apiVersion: typeof API_VERSION;
+  /** `admissionregistration.k8s.io/v1`. */
+  readonly apiVersion: 'admissionregistration.k8s.io/v1';
+  /** `ValidatingAdmissionPolicy`. */
   readonly kind: 'ValidatingAdmissionPolicy';
-  readonly metadata: {
-    readonly name: string;
-    readonly labels: Readonly<Record<string, string>>;
-    readonly annotations: Readonly<Record<string, string>>;
-  };
-  readonly spec: {
-    readonly failurePolicy: 'Fail' | 'Ignore';
-    readonly matchConstraints: {
-      readonly matchPolicy: 'Equivalent';
-      readonly namespaceSelector: Readonly<Record<string, never>>;
-      readonly objectSelector: Readonly<Record<string, never>>;
-      readonly resourceRules: readonly {
-        readonly apiGroups: readonly string[];
-        readonly apiVersions: readonly string[];
-        readonly operations: readonly string[];
-        readonly resources: readonly string[];
-      }[];
-    };
-    readonly matchConditions: readonly { readonly name: string; readonly expression: string }[];
-    readonly variables: readonly { readonly name: string; readonly expression: string }[];
-    readonly validations: readonly { readonly expression: string; readonly messageExpression: string; readonly message: string }[];
-  };
+  /** Name, label and annotations. */
+  readonly metadata: AdmissionObjectMetaJson;
+  /** What the policy matches and checks. */
+  readonly spec: ValidatingAdmissionPolicySpecJson;
 }
 
 /** Validation actions of a binding. */
 export type ValidationAction = 'Deny' | 'Warn' | 'Audit';
 
+/** The `spec` of a generated `ValidatingAdmissionPolicyBinding`. */
+export interface ValidatingAdmissionPolicyBindingSpecJson {
+  /** The policy bound (of the same name). */
+  readonly policyName: string;
+  /** `[Deny]` for an error, `[Warn]` for a warning, `[Audit, Warn]` in audit mode. */
+  readonly validationActions: readonly ValidationAction[];
+}
+
 /** A `ValidatingAdmissionPolicyBinding` (`admissionregistration.k8s.io/v1`). */
 export interface ValidatingAdmissionPolicyBindingJson {
-  readonly apiVersion: typeof API_VERSION;
+  /** `admissionregistration.k8s.io/v1`. */
+  readonly apiVersion: 'admissionregistration.k8s.io/v1';
+  /** `ValidatingAdmissionPolicyBinding`. */
   readonly kind: 'ValidatingAdmissionPolicyBinding';
-  readonly metadata: {
-    readonly name: string;
-    readonly labels: Readonly<Record<string, string>>;
-    readonly annotations: Readonly<Record<string, string>>;
-  };
-  readonly spec: { readonly policyName: string; readonly validationActions: readonly ValidationAction[] };
+  /** Name, label and annotations. */
+  readonly metadata: AdmissionObjectMetaJson;
+  /** The policy and the validation actions. */
+  readonly spec: ValidatingAdmissionPolicyBindingSpecJson;
 }
 
 /** What `admissionPolicies` returns. */
@@ -165,7 +231,7 @@ export const VIOLATIONS_VARIABLE = 'violations';
 /** Longest violation text a message quotes (the API server drops a message expression result over 5 KiB). */
 const MESSAGE_MAX = 1000;
 
-function validationOf(rule: RuleInfo): ValidatingAdmissionPolicyJson['spec']['validations'][number] {
+function validationOf(rule: RuleInfo): AdmissionValidationJson {
   const list = v(VIOLATIONS_VARIABLE);
   const first = `${list}[0]`;
   const shown = `(size(${first}) > ${MESSAGE_MAX} ? ${first}.substring(0, ${MESSAGE_MAX}) + '...' : ${first})`;
@@ -177,8 +243,8 @@ function validationOf(rule: RuleInfo): ValidatingAdmissionPolicyJson['spec']['va
   };
 }
 
-/** The `CheckContext` and per-rule severities for a set of options; throws on an unknown rule id or a target before 1.30. */
-function contextOf(options: AdmissionPoliciesOptions): { ctx: CheckContext; severityOf: (rule: RuleInfo) => Severity } {
+/** The `CheckContext` and the severity of each rule (`undefined`: switched off) for a set of options; throws on bad options. */
+function contextOf(options: AdmissionPoliciesOptions): { ctx: CheckContext; severityFor: (check: AdmissionCheck) => Severity | undefined } {
   const version = options.kubernetesVersion ?? ADMISSION_POLICY_MIN_VERSION;
   if (!version.isAtLeast(ADMISSION_POLICY_MIN_VERSION)) {
     throw new Error(
@@ -187,29 +253,43 @@ function contextOf(options: AdmissionPoliciesOptions): { ctx: CheckContext; seve
     );
   }
   const known = new Set(RULE_CATALOGUE.map((r) => r.id));
-  const unknown = [...(options.disabledRules ?? []), ...Object.keys(options.severities ?? {})].filter((id) => !known.has(id));
+  const named = [...(options.ruleSettings?.keys() ?? []), ...(options.disabledRules ?? []), ...Object.keys(options.severities ?? {})];
+  const unknown = named.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new Error(`unknown rule id ${JSON.stringify(unknown[0])} in the admission policy options; use an id of the rule catalogue`);
   }
+  const settings = new Map<string, RuleSetting>(options.ruleSettings ?? []);
   for (const [id, severity] of Object.entries(options.severities ?? {})) {
     if (severity !== Severity.ERROR && severity !== Severity.WARNING) {
       throw new Error(`severity ${JSON.stringify(severity)} of rule ${JSON.stringify(id)} is not "error" or "warning"`);
     }
+    settings.set(id, severity);
   }
-  const disabled = new Set(options.disabledRules ?? []);
+  for (const [id, setting] of settings) {
+    if (setting !== Severity.ERROR && setting !== Severity.WARNING && setting !== 'off') {
+      throw new Error(`rule setting ${JSON.stringify(setting)} of rule ${JSON.stringify(id)} is not "error", "warning" or "off"`);
+    }
+  }
+  for (const id of options.disabledRules ?? []) settings.set(id, 'off');
   const ctx: CheckContext = {
     kubernetesVersion: version,
     requireDigest: options.requireDigest ?? DEFAULTS.requireDigest,
-    ruleIds: RULES.map((r) => r.id).filter((id) => !disabled.has(id)),
+    knownRuleIds: RULES.map((r) => r.id),
   };
-  return { ctx, severityOf: (rule) => options.severities?.[rule.id] ?? rule.severity };
+  // the judge's own resolution: a setting, else what the rule reports for the target, else the catalogue (manifests)
+  const judgeContext: JudgeContext = {
+    kubernetesVersion: ctx.kubernetesVersion,
+    requireDigest: ctx.requireDigest,
+    origin: Origin.MANIFEST,
+    ...(settings.size > 0 ? { ruleSettings: settings } : {}),
+  };
+  return { ctx, severityFor: (check) => severityOf(check.rule, judgeContext, check.reportedSeverity?.(ctx)) };
 }
 
 /** The checks that produce a policy for the options (switched-off rules and rules that do not apply are left out). */
 export function exportedChecks(options: AdmissionPoliciesOptions = {}): AdmissionCheck[] {
-  const { ctx } = contextOf(options);
-  const disabled = new Set(options.disabledRules ?? []);
-  return ADMISSION_CHECKS.filter((c) => !disabled.has(c.rule.id) && (c.appliesTo?.(ctx) ?? true));
+  const { ctx, severityFor } = contextOf(options);
+  return ADMISSION_CHECKS.filter((c) => severityFor(c) !== undefined && (c.appliesTo?.(ctx) ?? true));
 }
 
 /**
@@ -220,7 +300,7 @@ export function exportedChecks(options: AdmissionPoliciesOptions = {}): Admissio
  * Throws for a target before Kubernetes 1.30 and for unknown rule ids in the options.
  */
 export function admissionPolicies(options: AdmissionPoliciesOptions = {}): AdmissionPolicySet {
-  const { ctx, severityOf } = contextOf(options);
+  const { ctx, severityFor } = contextOf(options);
   const labels = { [POLICY_LABEL.key]: POLICY_LABEL.value };
   const groups = new Map<string, { group: string; version: string; resources: string[] }>();
   for (const k of POD_KINDS) {
@@ -238,8 +318,7 @@ export function admissionPolicies(options: AdmissionPoliciesOptions = {}): Admis
   const bindings: ValidatingAdmissionPolicyBindingJson[] = [];
   for (const check of exportedChecks(options)) {
     const rule = check.rule;
-    const configured = severityOf(rule);
-    const severity = check.severity?.(ctx, configured) ?? configured;
+    const severity = severityFor(check)!;
     const name = policyName(rule.id);
     const annotations = {
       [RULES_ANNOTATION]: rule.id,

@@ -5,10 +5,10 @@
  */
 import { DEFAULTS } from '../defaults';
 import { HOOK_BUDGETS_ANNOTATION } from '../hooks/budget';
-import { SUPPRESS_ANNOTATION_PREFIX } from '../rules/judge';
-import { and, ifThen, matches, or, str, v } from './cel';
-import type { AdmissionVariable } from './check';
-import { BLANK } from './patterns';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../rules/suppressions';
+import { and, ifThen, matches, not, or, str, strList, v } from './cel';
+import type { AdmissionVariable, CheckContext } from './check';
+import { VISIBLE_TEXT } from './patterns';
 
 /** A built-in kind with a pod spec, as the judge's `subjectsOf` reads it and as a policy matches it. */
 export interface PodKind {
@@ -174,20 +174,48 @@ const KIND_OF_LIST: Readonly<Record<string, string>> = {
   ephemeralContainers: 'ephemeral container',
 };
 
+/** The suppression annotation keys of the object and its templates, each once per metadata object it is on. */
+export function suppressionKeys(): string {
+  return `(${['annPod', 'annJob', 'annObj'].map((m) => `${v(m)}.filter(k, k.startsWith(${str(PREFIX)}))`).join(' + ')})`;
+}
+
+/** The rule id a suppression key names (the text after the prefix, up to the first dot). */
+export function suppressionRule(key: string): string {
+  return `${key}.substring(${PREFIX.length}).split('.')[0]`;
+}
+
+/** Whether a suppression key names a container (`<prefix><rule>.<container>`). */
+function namesContainer(key: string): string {
+  return `${key}.substring(${PREFIX.length}).contains('.')`;
+}
+
+/** The container a suppression key names (the text after the first dot after the prefix); only where `namesContainer`. */
+export function suppressionContainer(key: string): string {
+  const rest = `${key}.substring(${PREFIX.length})`;
+  return `${rest}.substring(${rest}.indexOf('.') + 1)`;
+}
+
+/** Whether the merged value of annotation `key` gives a reason (`hasVisibleText`: a letter, digit, punctuation or symbol). */
+export function hasReason(key: string): string {
+  return matches(effective(key), VISIBLE_TEXT);
+}
+
+/** Whether the suppression key names a container (it has one) that the pod has no container of that name for. */
+export function namesUnknownContainer(key: string): string {
+  return and(namesContainer(key), `!${v('containers')}.exists(c, c.name == ${suppressionContainer(key)})`);
+}
+
+/** Whether the suppression key names a rule of the catalogue (its checks: the judge's `RULES`, switched off or not). */
+export function namesKnownRule(ctx: CheckContext, key: string): string {
+  return `${suppressionRule(key)} in ${strList(ctx.knownRuleIds)}`;
+}
+
 /** The shared variables, in an order where each only uses earlier ones. */
 export const SUBJECT_VARIABLES: readonly AdmissionVariable[] = Object.freeze([
   { name: 'spec', expression: () => podSpecOf(dynRoot('object')), uses: [] },
   { name: 'annPod', expression: () => annotationsAt(0), uses: [] },
   { name: 'annJob', expression: () => annotationsAt(1), uses: [] },
   { name: 'annObj', expression: () => annotationsAt(2), uses: [] },
-  {
-    // suppression keys (`<prefix><rule>` or `<prefix><rule>.<container>`) whose merged value gives a reason
-    name: 'suppressed',
-    expression: () =>
-      `(${['annPod', 'annJob', 'annObj'].map((m) => `${v(m)}.filter(k, k.startsWith(${str(PREFIX)}))`).join(' + ')})` +
-      `.filter(k, !${matches(effective('k'), BLANK)})`,
-    uses: ['annPod', 'annJob', 'annObj'],
-  },
   {
     // every container with its list: {'list', 'kind' (for messages), 'name', 'c' (the container)}
     name: 'containers',
@@ -200,6 +228,14 @@ export const SUBJECT_VARIABLES: readonly AdmissionVariable[] = Object.freeze([
         )
         .join(' + '),
     uses: ['spec'],
+  },
+  {
+    // the valid suppressions, as the judge's readSuppressions keeps them: a known rule, a reason, and a container the
+    // pod has (when one is named)
+    name: 'suppressed',
+    expression: (ctx: CheckContext) =>
+      `${suppressionKeys()}.filter(k, ${and(namesKnownRule(ctx, 'k'), hasReason('k'), not(namesUnknownContainer('k')))})`,
+    uses: ['annPod', 'annJob', 'annObj', 'containers'],
   },
   {
     name: 'grace',

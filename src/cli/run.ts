@@ -2,14 +2,16 @@ import { parseArgs } from 'util';
 import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
 import { ManifestSyntaxError, manifestFiles, parseManifests, readManifestFile } from '../io/manifests';
-import { runExport } from './export';
-import { RULES } from '../rules/catalogue';
-import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from '../rules/judge';
-import { checkObjects } from '../rules/subjects';
+import { RULE_CATALOGUE, RULES } from '../rules/catalogue';
+import { checkObjects } from '../rules/check';
+import { formatFinding } from '../rules/format';
+import { SUPPRESSION_RULES } from '../rules/suppressions';
 import type { LocatedObject } from '../k8s/shapes';
-import type { ObjectFinding } from '../rules/subjects';
+import type { ObjectFinding } from '../rules/check';
 import type { Rule, RuleInfo } from '../rules/types';
 import { Severity } from '../rules/types';
+import { runExplain } from './explain';
+import { runExport } from './export';
 
 /** Exit codes of the `cdk8s-safe-pods` command. */
 export enum ExitCode {
@@ -41,7 +43,8 @@ export const STDIN_FILE = '<stdin>';
 const USAGE = `Usage:
   cdk8s-safe-pods check [options] <paths...>   check the pod specs in manifest files
   cdk8s-safe-pods rules [--format text|json]   list the rule catalogue
-  cdk8s-safe-pods export admission-policies [--kubernetes-version X.Y] [--audit] [--require-digest]
+  cdk8s-safe-pods explain [options] <paths...> show each container as the kubelet builds it, and the start/stop timeline (explain --help)
+  cdk8s-safe-pods export admission-policies [--kubernetes-version X.Y] [--audit] [--require-digest] [--config PATH | --no-config]
                                                write the rules as ValidatingAdmissionPolicies (YAML)
   cdk8s-safe-pods --help
 
@@ -116,11 +119,6 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
   };
 }
 
-/** `Deployment "prod/web"`: the subject prefix of a finding. */
-function subjectOf(f: ObjectFinding): string {
-  return `${f.kind} ${JSON.stringify(f.namespace !== undefined ? `${f.namespace}/${f.name}` : f.name)}`;
-}
-
 function locationOf(f: ObjectFinding): string {
   if (!f.source) return '-';
   return f.source.line !== undefined ? `${f.source.file}:${f.source.line}` : f.source.file;
@@ -132,7 +130,7 @@ function plural(n: number, word: string): string {
 
 /** The JSON form of one finding, as `--format json` prints it. */
 export interface JsonFinding {
-  /** The rule id, e.g. `image-mutable-tag`. */
+  /** The rule id, e.g. `image-not-pinned`. */
   readonly rule: string;
   /** `error` or `warning`. */
   readonly severity: Severity;
@@ -214,27 +212,32 @@ async function check(args: CheckArgs, io: CliIo, rules: readonly Rule[]): Promis
     for (const e of errors) io.stderr(`cdk8s-safe-pods: ${e.message}\n`);
     return ExitCode.USAGE;
   }
-  const findings = checkObjects(
+  const { findings, judged, notJudged } = checkObjects(
     objects,
     { kubernetesVersion: args.kubernetesVersion, requireDigest: args.requireDigest, runtimeClasses: args.runtimeClasses },
     rules,
   );
+  const skipped = Object.entries(notJudged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const skippedCount = skipped.reduce((n, [, k]) => n + k, 0);
   const errorCount = findings.filter((f) => f.severity === Severity.ERROR).length;
   const warningCount = findings.length - errorCount;
   if (args.format === 'json') {
-    const summary = { errors: errorCount, warnings: warningCount, files, objects: objects.length };
+    const summary = { errors: errorCount, warnings: warningCount, files, objects: objects.length, judged, notJudged };
     io.stdout(`${JSON.stringify({ findings: findings.map(toJsonFinding), summary }, null, 2)}\n`);
   } else {
-    for (const f of findings) io.stdout(`${locationOf(f)}: ${f.severity} ${f.rule}: ${subjectOf(f)}: ${f.message}\n`);
+    for (const f of findings) io.stdout(`${locationOf(f)}: ${formatFinding(f)}\n`);
     io.stdout(
       `${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')} in ${plural(objects.length, 'object')} (${plural(files, 'file')})\n`,
     );
+    if (skippedCount > 0) {
+      io.stdout(`${plural(skippedCount, 'custom object')} not judged (no pod template found): ${skipped.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
+    }
   }
   return errorCount > 0 ? ExitCode.FINDINGS : ExitCode.OK;
 }
 
 function listRules(format: 'text' | 'json', io: CliIo, rules: readonly Rule[]): ExitCode {
-  const catalogue: RuleInfo[] = [...rules, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE].map(({ id, severity, title, reason, fix }) => ({
+  const catalogue: RuleInfo[] = (rules === RULES ? RULE_CATALOGUE : [...rules, ...SUPPRESSION_RULES]).map(({ id, severity, title, reason, fix }) => ({
     id,
     severity,
     title,
@@ -256,7 +259,8 @@ function listRules(format: 'text' | 'json', io: CliIo, rules: readonly Rule[]): 
  */
 export async function runCli(argv: readonly string[], io: CliIo, rules: readonly Rule[] = RULES): Promise<ExitCode> {
   try {
-    // `export` has options of its own, so it is dispatched before the options of `check` are parsed
+    // explain and export have options of their own: they parse their arguments themselves
+    if (argv[0] === 'explain') return await runExplain(argv.slice(1), io);
     if (argv[0] === 'export') return await runExport(argv.slice(1), io);
     const { command, help, check: args } = parse(argv);
     if (help || command === 'help') {
@@ -268,6 +272,11 @@ export async function runCli(argv: readonly string[], io: CliIo, rules: readonly
         return await check(args, io, rules);
       case 'rules':
         return listRules(args.format, io, rules);
+      case 'explain':
+        return await runExplain(
+          argv.filter((_, i) => i !== argv.indexOf('explain')),
+          io,
+        );
       case undefined:
         throw new UsageError('missing command: use "check" or "rules"');
       default:

@@ -1,9 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import type { ObjectFacts } from '../rules/subjects';
-import { contextFor, factsOf } from '../rules/subjects';
-import type { RuntimeClassFacts, ServiceFacts } from '../k8s/shapes';
+import type { JsonObject, RuntimeClassFacts, ServiceFacts } from '../k8s/shapes';
+import { contextFor } from '../rules/check';
+import type { ObjectFacts } from '../rules/normalize';
+import { isRuntimeClass, isService, runtimeClassFactsOf, serviceFactsOf } from '../rules/normalize';
 import type { JudgeContext } from '../rules/types';
+import { Origin } from '../rules/types';
 import type { SynthPass } from './_synth-pass';
 import type { ResolvedSafePodsSettings } from './settings';
 
@@ -13,9 +15,12 @@ function appFacts(scope: IConstruct): ObjectFacts {
   const runtimeClasses = new Map<string, RuntimeClassFacts>();
   for (const c of scope.node.root.node.findAll()) {
     if (!ApiObject.isApiObject(c) || (c.kind !== 'Service' && c.kind !== 'RuntimeClass')) continue;
-    const facts = factsOf([c.toJson()]);
-    for (const s of facts.services) services.push({ ...s, origin: `Service ${c.node.path}` });
-    for (const [name, rc] of facts.runtimeClasses) runtimeClasses.set(name, rc);
+    const json = c.toJson() as JsonObject;
+    if (isService(json)) services.push(serviceFactsOf(json, `Service ${c.node.path}`));
+    else if (isRuntimeClass(json)) {
+      const rc = runtimeClassFactsOf(json);
+      runtimeClasses.set(rc.name, rc);
+    }
   }
   return { services, runtimeClasses };
 }
@@ -30,16 +35,23 @@ export function judgeContextFor(
   settings: ResolvedSafePodsSettings,
   pass?: SynthPass,
   declaredRuntimeClasses: readonly RuntimeClassFacts[] = [],
+  origin: Origin = Origin.MANIFEST,
 ): JudgeContext {
   const build = (facts: ObjectFacts): JudgeContext => {
-    const ctx = contextFor(facts, { kubernetesVersion: settings.kubernetesVersion, requireDigest: settings.requireDigest });
+    const ctx = contextFor(facts, {
+      kubernetesVersion: settings.kubernetesVersion,
+      requireDigest: settings.requireDigest,
+      runtimeClasses: settings.runtimeClasses,
+      origin,
+      ...(settings.ruleSettings !== undefined ? { ruleSettings: settings.ruleSettings } : {}),
+    });
     if (declaredRuntimeClasses.length === 0) return ctx;
     const runtimeClasses = new Map(ctx.runtimeClasses);
     for (const rc of declaredRuntimeClasses) if (!runtimeClasses.has(rc.name)) runtimeClasses.set(rc.name, rc);
     return { ...ctx, runtimeClasses };
   };
   if (!pass) return build(appFacts(scope));
-  // one context object per settings object and declared classes in a synth: rules cache per-namespace work keyed by it
+  // one context object per settings object, origin and declared classes in a synth: rules cache per-namespace work keyed by it
   const facts = pass.memo('app-facts', () => appFacts(scope));
   const contexts = pass.memo('contexts', () => new WeakMap<ResolvedSafePodsSettings, Map<string, JudgeContext>>());
   let bySettings = contexts.get(settings);
@@ -47,7 +59,7 @@ export function judgeContextFor(
     bySettings = new Map();
     contexts.set(settings, bySettings);
   }
-  const key = declaredRuntimeClasses.length === 0 ? '' : declaredRuntimeClasses.map((r) => r.name).join(',');
+  const key = `${origin}:${declaredRuntimeClasses.map((r) => r.name).join(',')}`;
   let ctx = bySettings.get(key);
   if (!ctx) {
     ctx = build(facts);

@@ -16,7 +16,11 @@ export interface SynthPass {
   readonly id: number;
   /** Returns the value cached under `key` for this pass, computing it once. */
   memo<T>(key: string, compute: () => T): T;
-  /** Queues a warning line to be printed (grouped) when the current synth's validation is over. */
+  /**
+   * Queues a warning line. The warnings of a synth are printed together, synchronously, when the last construct of the
+   * tree has been validated: before cdk8s throws the synth's errors, so a warning about the variable that broke the
+   * synth is never lost.
+   */
   warn(line: string): void;
 }
 
@@ -24,12 +28,27 @@ class Pass implements SynthPass {
   public id = 0;
   private cache = new Map<string, unknown>();
   private warnings: string[] = [];
-  private flushScheduled = false;
+  private readonly flushers = new WeakSet<IConstruct>();
+  private tickScheduled = false;
+
+  constructor(private readonly root: IConstruct) {}
 
   public open(): void {
     this.id++;
     this.cache = new Map();
     this.warnings = [];
+    // cdk8s validates in pre-order: the last node of that order is the last to be validated in this synth
+    const all = this.root.node.findAll();
+    const last = all[all.length - 1];
+    if (last !== undefined && last !== this.root && !this.flushers.has(last)) {
+      this.flushers.add(last);
+      last.node.addValidation({
+        validate: () => {
+          this.flush();
+          return [];
+        },
+      });
+    }
   }
 
   public memo<T>(key: string, compute: () => T): T {
@@ -39,14 +58,17 @@ class Pass implements SynthPass {
 
   public warn(line: string): void {
     this.warnings.push(line);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      process.nextTick(() => this.flush());
+    // a synth of one chart (Testing.synth) may not reach the app's last node: flush on the next tick as well
+    if (!this.tickScheduled) {
+      this.tickScheduled = true;
+      process.nextTick(() => {
+        this.tickScheduled = false;
+        this.flush();
+      });
     }
   }
 
   private flush(): void {
-    this.flushScheduled = false;
     if (this.warnings.length === 0) return;
     const lines = [...new Set(this.warnings)];
     this.warnings = [];
@@ -59,7 +81,7 @@ export function synthPassOf(scope: IConstruct): SynthPass {
   const root = scope.node.root as IConstruct & { [PASS_SYMBOL]?: Pass };
   let pass = root[PASS_SYMBOL];
   if (!pass) {
-    const created = new Pass();
+    const created = new Pass(root);
     Object.defineProperty(root, PASS_SYMBOL, { value: created, enumerable: false });
     root.node.addValidation({
       validate: () => {

@@ -30,15 +30,16 @@ export interface SafePodsAdmissionPoliciesProps {
    */
   readonly audit?: boolean;
   /**
-   * Rule ids that are switched off (no policy is generated for them).
+   * Rule ids that are switched off (no policy is generated for them), over the rule settings of `SafePodsSettings`.
    *
-   * @default - every rule is on
+   * @default - the rules `SafePodsSettings` (or the repository's `safe-pods.config.json`) switches off
    */
   readonly disabledRules?: readonly string[];
   /**
-   * Severity per rule id, replacing the catalogue's (errors are bound with `Deny`, warnings with `Warn`).
+   * Severity per rule id (errors are bound with `Deny`, warnings with `Warn`), over the rule settings of
+   * `SafePodsSettings`.
    *
-   * @default - the catalogue's severities
+   * @default - the severities `SafePodsSettings` (or the repository's `safe-pods.config.json`) sets, else the catalogue's
    */
   readonly severities?: Readonly<Record<string, Severity>>;
 }
@@ -54,7 +55,9 @@ class ClusterScopedApiObject extends ApiObject {
 
 /**
  * The rule catalogue as ValidatingAdmissionPolicies and their bindings (`admissionregistration.k8s.io/v1`), e.g. in a
- * cluster-bootstrap chart: the objects `cdk8s-safe-pods export admission-policies` writes, for the same settings.
+ * cluster-bootstrap chart: the objects `cdk8s-safe-pods export admission-policies` writes, for the same settings. The
+ * target version, strict mode and rule settings come from `SafePodsSettings` in force (and so from the repository's
+ * `safe-pods.config.json`) where the props do not give them.
  *
  * @example
  * new SafePodsAdmissionPolicies(chart, 'safe-pods', { kubernetesVersion: KubernetesVersion.V1_31, audit: true });
@@ -86,6 +89,7 @@ export class SafePodsAdmissionPolicies extends Construct {
       kubernetesVersion,
       requireDigest: props.requireDigest ?? settings.requireDigest,
       audit: props.audit ?? false,
+      ...(settings.ruleSettings !== undefined ? { ruleSettings: settings.ruleSettings } : {}),
       ...(props.disabledRules !== undefined ? { disabledRules: props.disabledRules } : {}),
       ...(props.severities !== undefined ? { severities: props.severities } : {}),
     };

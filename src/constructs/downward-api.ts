@@ -7,6 +7,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { ManifestError } from '../k8s/errors';
 import { validateQualifiedName } from '../k8s/names';
+import { goToLower } from '../k8s/text';
 import { resourceFieldRefProblems } from '../env/field-refs';
 
 /** Options of the `resourceFieldRef` values. */
@@ -86,7 +87,7 @@ export class DownwardApi {
    * as the API server does. Throws `ManifestError` when it is not a qualified name.
    */
   public static annotation(key: string): kplus.EnvValue {
-    const errs = validateQualifiedName(key.toLowerCase());
+    const errs = validateQualifiedName(goToLower(key));
     if (errs.length > 0) {
       throw new ManifestError(
         `downward API annotation key ${JSON.stringify(key)} is not a qualified name: ${errs[0]}; use e.g. "example.com/owner"`,

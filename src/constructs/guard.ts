@@ -2,15 +2,17 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { DEFAULTS } from '../defaults';
 import { defaultPullPolicy } from '../image/pull-policy';
-import { RULES } from '../rules/catalogue';
-import { judgeSubject } from '../rules/judge';
-import { subjectsOf } from '../rules/subjects';
 import type { JsonObject } from '../k8s/shapes';
-import type { Finding, PodSubject } from '../rules/types';
-import { containersOf, Severity } from '../rules/types';
+import { RULES } from '../rules/catalogue';
+import { formatFinding } from '../rules/format';
+import { judgeSubject } from '../rules/judge';
+import { subjectsOf } from '../rules/normalize';
+import type { Finding } from '../rules/types';
+import { Severity } from '../rules/types';
 import { judgeContextFor } from './_app-facts';
+import { PodSafety } from './_pod-safety';
 import { synthPassOf } from './_synth-pass';
-import { SafePod } from './safe-pod';
+import type { ResolvedSafePodsSettings } from './settings';
 import { SafePodsSettings, WarningMode } from './settings';
 
 const GUARDED_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsGuard');
@@ -19,18 +21,25 @@ const GUARDED_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsGuard');
 export interface SafePodsGuardOptions {
   /**
    * Fill in what is safe to fill before judging: an explicit `imagePullPolicy` on every container that has none
-   * (the value Kubernetes would default to, so behaviour does not change) and `enableServiceLinks: false` on every
-   * pod spec that does not set it. The fills are JSON patches on the objects, visible in the YAML.
+   * (the value Kubernetes of the target version would default to, so behaviour does not change) and
+   * `enableServiceLinks: false` on every pod spec that does not set it. The fills are JSON patches on the objects,
+   * visible in the YAML.
    *
    * @default false
    */
   readonly fill?: boolean;
 }
 
+/** A finding of the chart guard, with the construct path of the object it is about. */
+export interface GuardFinding extends Finding {
+  /** The construct path of the object the finding is about. */
+  readonly path: string;
+}
+
 /**
  * A chart-wide guard: one call on an app or chart checks every workload below it at synth time (cdk8s-plus
  * Deployments, StatefulSets, Jobs, ..., raw `ApiObject`s and `Include`d YAML) with the rule catalogue, and fails
- * the synth with every error and the construct path of each object. `SafePod`s check themselves and are skipped.
+ * the synth with every error and the construct path of each object. Safe constructs check themselves and are skipped.
  *
  * @example
  * SafePodsGuard.apply(chart, { fill: true });
@@ -40,24 +49,21 @@ export class SafePodsGuard {
   public static apply(scope: IConstruct, options: SafePodsGuardOptions = {}): void {
     if (Object.prototype.hasOwnProperty.call(scope, GUARDED_SYMBOL)) return;
     Object.defineProperty(scope, GUARDED_SYMBOL, { value: true, enumerable: false });
-    synthPassOf(scope);
+    const pass = synthPassOf(scope);
     const filled = new WeakSet<ApiObject>();
     scope.node.addValidation({
       validate: () => {
         const errors: string[] = [];
-        const settings = SafePodsSettings.of(scope);
         for (const obj of guardedObjects(scope)) {
+          const settings = SafePodsSettings.of(obj);
           if (options.fill && !filled.has(obj)) {
             filled.add(obj);
-            fill(obj);
+            fill(obj, settings);
           }
-          const ctx = judgeContextFor(obj, SafePodsSettings.of(obj), synthPassOf(scope));
-          for (const subject of subjectsOf(obj.toJson() as JsonObject)) {
-            for (const f of judgeSubject(subject, ctx, RULES)) {
-              const line = `${obj.kind} ${obj.node.path}: ${f.message} [${f.rule}]`;
-              if (f.severity === Severity.ERROR || settings.warnings === WarningMode.FAIL) errors.push(line);
-              else if (settings.warnings === WarningMode.PRINT) synthPassOf(scope).warn(`[${obj.node.path}] warning: ${f.message} [${f.rule}]`);
-            }
+          for (const f of judgeObject(obj, settings, true)) {
+            const line = formatFinding({ ...f, kind: obj.kind, name: obj.name, ...namespaceOf(obj) });
+            if (f.severity === Severity.ERROR || settings.warnings === WarningMode.FAIL) errors.push(`${obj.node.path}: ${line}`);
+            else if (settings.warnings === WarningMode.PRINT) pass.warn(`[${obj.node.path}] ${line}`);
           }
         }
         return errors;
@@ -66,18 +72,10 @@ export class SafePodsGuard {
   }
 
   /** The findings of every workload below `scope`, as the guard would judge them now. */
-  public static findings(scope: IConstruct): Array<
-    Finding & {
-      /** The construct path of the object the finding is about. */
-      readonly path: string;
-    }
-  > {
-    const out: Array<Finding & { readonly path: string }> = [];
+  public static findings(scope: IConstruct): GuardFinding[] {
+    const out: GuardFinding[] = [];
     for (const obj of guardedObjects(scope)) {
-      const ctx = judgeContextFor(obj, SafePodsSettings.of(obj));
-      for (const subject of subjectsOf(obj.toJson() as JsonObject)) {
-        for (const f of judgeSubject(subject, ctx, RULES)) out.push({ ...f, path: obj.node.path });
-      }
+      for (const f of judgeObject(obj, SafePodsSettings.of(obj), false)) out.push({ ...f, path: obj.node.path });
     }
     return out;
   }
@@ -85,30 +83,39 @@ export class SafePodsGuard {
   private constructor() {}
 }
 
-/** The API objects below `scope` that the guard judges: every one, except those of SafePods. */
+function namespaceOf(obj: ApiObject): { namespace?: string } {
+  return obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {};
+}
+
+function judgeObject(obj: ApiObject, settings: ResolvedSafePodsSettings, inSynth: boolean): Finding[] {
+  const ctx = judgeContextFor(obj, settings, inSynth ? synthPassOf(obj) : undefined);
+  const out: Finding[] = [];
+  for (const subject of subjectsOf(obj.toJson())) out.push(...judgeSubject(subject, ctx, RULES));
+  return out;
+}
+
+/** The API objects below `scope` that the guard judges: every one, except those of the safe constructs. */
 function guardedObjects(scope: IConstruct): ApiObject[] {
-  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && !(c.node.scope && SafePod.isSafePod(c.node.scope)));
+  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && !(c.node.scope && PodSafety.has(c.node.scope)));
 }
 
+/** A JSON pointer (`/spec/containers/0`) for a field path (`spec.containers[0]`). */
 function pointer(path: string): string {
-  // "spec.template.spec.containers[0]" -> "/spec/template/spec/containers/0"
-  return (
-    '/' +
-    path
-      .replace(/\[(\d+)\]/g, '.$1')
-      .split('.')
-      .join('/')
-  );
+  return `/${path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .join('/')}`;
 }
 
-function fill(obj: ApiObject): void {
+function fill(obj: ApiObject, settings: ResolvedSafePodsSettings): void {
   for (const subject of subjectsOf(obj.toJson() as JsonObject)) {
-    for (const ref of containersOf(subject as PodSubject)) {
-      if (ref.container.imagePullPolicy === undefined) {
-        obj.addJsonPatch(JsonPatch.add(`${pointer(ref.path)}/imagePullPolicy`, defaultPullPolicy(ref.container.image ?? '')));
+    for (const ref of subject.containers) {
+      if (ref.container.imagePullPolicy === undefined && !ref.malformed.has('imagePullPolicy')) {
+        const policy = defaultPullPolicy(ref.container.image ?? '', { kubernetesVersion: settings.kubernetesVersion });
+        obj.addJsonPatch(JsonPatch.add(`${pointer(ref.path)}/imagePullPolicy`, policy));
       }
     }
-    if (subject.podSpec.enableServiceLinks === undefined) {
+    if (subject.spec.enableServiceLinks === undefined) {
       obj.addJsonPatch(JsonPatch.add(`${pointer(subject.podSpecPath)}/enableServiceLinks`, DEFAULTS.enableServiceLinks));
     }
   }

@@ -3,7 +3,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { kubeletServiceEnv, masterServiceFacts, MASTER_SERVICE_NAME, MASTER_SERVICE_NAMESPACE } from '../env/service-env';
+import { isMasterService, kubeletServiceEnv, masterServiceFacts } from '../env/service-env';
 import { ManifestError } from '../k8s/errors';
 import type { ServiceFacts } from '../k8s/shapes';
 
@@ -97,7 +97,7 @@ export interface ServiceLinkEnvOptions {
  */
 export function serviceLinkEnv(services: readonly ServiceLike[], options: ServiceLinkEnvOptions): Record<string, string> {
   const facts = services.map(serviceFacts);
-  const listsMaster = facts.some((s) => s.name === MASTER_SERVICE_NAME && (s.namespace ?? options.podNamespace) === MASTER_SERVICE_NAMESPACE);
+  const listsMaster = facts.some((s) => isMasterService(s, options.podNamespace));
   if ((options.includeKubernetesService ?? true) && !listsMaster) facts.push(masterServiceFacts(options.kubernetesServiceIP));
   return kubeletServiceEnv(facts, {
     podNamespace: options.podNamespace,

@@ -1,4 +1,23 @@
+import { ImagePullPolicy } from '../k8s/shapes';
 import { KubernetesVersion } from '../k8s/version';
+
+/** How bad a finding is. */
+export enum Severity {
+  /** The manifest is refused: synth fails, the CLI exits 1. */
+  ERROR = 'error',
+  /** Reported, but the manifest is still written. */
+  WARNING = 'warning',
+}
+
+/** What to do with warnings (findings of severity `warning`) at synth time. */
+export enum WarningMode {
+  /** Print them to stderr once per synth, grouped, with construct paths. */
+  PRINT = 'print',
+  /** Treat them as errors: the synth fails. */
+  FAIL = 'fail',
+  /** Ignore them (they stay available through `findings()`). */
+  IGNORE = 'ignore',
+}
 
 /**
  * The single place where the library's defaults live. Constructs, the rule catalogue, the CLI and the
@@ -10,16 +29,19 @@ export const DEFAULTS = Object.freeze({
   kubernetesVersion: KubernetesVersion.V1_27,
 
   /** What SafePods do with warnings at synth time: `print` them to stderr once per synth, `fail`, or `ignore`. */
-  warnings: 'print',
+  warnings: WarningMode.PRINT,
 
   // ---- images -------------------------------------------------------------------------------------
   /** `imagePullPolicy` written for a pinned image (tag or digest) when the author sets none. */
-  imagePullPolicy: 'IfNotPresent',
+  imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
   /** `imagePullPolicy` written for an image whose mutable tag was explicitly allowed (`allowMutableTag`). */
-  mutableTagPullPolicy: 'Always',
+  mutableTagPullPolicy: ImagePullPolicy.ALWAYS,
   /** Whether every image must carry a digest (strict mode). */
   requireDigest: false,
-  /** Tags that are conventionally moved to new builds: using one is a warning (`latest` is an error). */
+  /**
+   * Tags that are conventionally moved to new builds: using one is a warning (`latest` is an error). A tag without any
+   * digit (`alpine`, `lts-slim`) floats too, listed here or not.
+   */
   floatingTags: Object.freeze([
     'stable',
     'main',

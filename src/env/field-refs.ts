@@ -6,6 +6,8 @@
  * (`ConvertDownwardAPIFieldLabel`, where `spec.host` becomes `spec.nodeName`).
  */
 import { validateQualifiedName } from '../k8s/names';
+import { QuantityError, ResourceQuantity } from '../k8s/quantity';
+import { goToLower } from '../k8s/text';
 import { KubernetesVersion } from '../k8s/version';
 
 /** The `fieldRef` paths every supported version accepts in `env` (1.27 and later). */
@@ -63,7 +65,8 @@ export function envFieldRefProblems(fieldPath: string, apiVersion: string | unde
   if (sub) {
     const [path, key] = sub;
     if (path === 'metadata.labels' || path === 'metadata.annotations') {
-      const checked = path === 'metadata.annotations' ? key.toLowerCase() : key;
+      // validateObjectFieldSelector lower-cases annotation keys with Go's strings.ToLower (İ becomes i there)
+      const checked = path === 'metadata.annotations' ? goToLower(key) : key;
       const errs = validateQualifiedName(checked);
       if (errs.length > 0) out.push({ problem: `has the key ${JSON.stringify(key)}, which is not a qualified name: ${errs[0]}` });
     } else {
@@ -87,16 +90,34 @@ export function envFieldRefProblems(fieldPath: string, apiVersion: string | unde
 const CPU_DIVISORS = ['1m', '1'];
 const BYTE_DIVISORS = ['1', '1k', '1M', '1G', '1T', '1P', '1E', '1Ki', '1Mi', '1Gi', '1Ti', '1Pi', '1Ei'];
 
-/** The problems of an `env[].valueFrom.resourceFieldRef` resource and divisor (empty when accepted). */
-export function resourceFieldRefProblems(resource: string, divisor?: string): string[] {
+/**
+ * The problems of an `env[].valueFrom.resourceFieldRef` resource and divisor (empty when accepted). The divisor is
+ * compared in its canonical form, as `validateContainerResourceDivisor` compares `divisor.String()`: `1000m` and
+ * `0.001k` are the accepted `1`, `1024Ki` the accepted `1Mi`; a zero divisor is unset. A divisor that is not a
+ * quantity is refused while the object is decoded.
+ */
+export function resourceFieldRefProblems(resource: string, divisor?: string | number): string[] {
   const m = /^(limits|requests)\.(cpu|memory|ephemeral-storage|hugepages-.+)$/.exec(resource);
   if (!m) {
     return [
       `resource ${JSON.stringify(resource)} is not supported; use limits.* or requests.* of cpu, memory, ephemeral-storage or hugepages-<size>`,
     ];
   }
-  if (divisor === undefined || divisor === '' || /^0+(\.0*)?[a-zA-Z]*$/.test(divisor)) return [];
+  if (divisor === undefined || divisor === '') return [];
   const allowed = m[2] === 'cpu' ? CPU_DIVISORS : BYTE_DIVISORS;
-  if (allowed.includes(divisor)) return [];
-  return [`divisor ${JSON.stringify(divisor)} is not supported for ${resource}; use one of ${allowed.map((d) => JSON.stringify(d)).join(', ')}`];
+  const fix = `use one of ${allowed.map((d) => JSON.stringify(d)).join(', ')}`;
+  let quantity: ResourceQuantity | undefined;
+  try {
+    quantity = ResourceQuantity.fromJson(divisor);
+  } catch (e) {
+    if (!(e instanceof QuantityError)) throw e;
+  }
+  if (quantity === undefined) {
+    return [`divisor ${JSON.stringify(divisor)} is not a quantity, so the API server refuses the object when it decodes it; ${fix}`];
+  }
+  if (quantity.isZero()) return [];
+  const canonical = quantity.toString();
+  if (allowed.includes(canonical)) return [];
+  const shown = canonical === String(divisor) ? JSON.stringify(divisor) : `${JSON.stringify(divisor)} (${JSON.stringify(canonical)})`;
+  return [`divisor ${shown} is not supported for ${resource}; ${fix}`];
 }

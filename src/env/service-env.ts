@@ -91,9 +91,8 @@ export function linkedServices(services: readonly ServiceFacts[], options: Kubel
   const byName = new Map<string, ServiceFacts>();
   for (const s of services) {
     if (!hasClusterIP(s)) continue;
-    const ns = s.namespace ?? options.podNamespace;
     const sameNamespace = s.namespace === undefined || s.namespace === options.podNamespace;
-    if (ns === MASTER_SERVICE_NAMESPACE && s.name === MASTER_SERVICE_NAME) {
+    if (isMasterService(s, options.podNamespace)) {
       if (!byName.has(s.name)) byName.set(s.name, s);
     } else if (sameNamespace && options.enableServiceLinks) {
       byName.set(s.name, s);
@@ -137,9 +136,19 @@ export function masterServiceFacts(clusterIP?: string): ServiceFacts {
   };
 }
 
+/** Bytes one variable takes in a process's environment block: `NAME=value\0` (UTF-8). */
+export function envEntryBytes(name: string, value: string): number {
+  return Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value, 'utf8') + 2;
+}
+
 /** Bytes the variables take in a process's environment block: `NAME=value\0` summed (UTF-8). */
 export function envBlockBytes(vars: Readonly<Record<string, string>>): number {
   let bytes = 0;
-  for (const [k, v] of Object.entries(vars)) bytes += Buffer.byteLength(k, 'utf8') + Buffer.byteLength(v, 'utf8') + 2;
+  for (const [k, v] of Object.entries(vars)) bytes += envEntryBytes(k, v);
   return bytes;
+}
+
+/** Whether `service` is the `default/kubernetes` master Service for a pod in `podNamespace` (absent namespace: the pod's). */
+export function isMasterService(service: ServiceFacts, podNamespace: string | undefined): boolean {
+  return service.name === MASTER_SERVICE_NAME && (service.namespace ?? podNamespace) === MASTER_SERVICE_NAMESPACE;
 }

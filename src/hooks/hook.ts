@@ -1,12 +1,9 @@
 import { ManifestError } from '../k8s/errors';
 import { validateHttpHeaderName, validatePortName, validatePortNumber } from '../k8s/names';
-import type { KubernetesVersion } from '../k8s/version';
 import type { ContainerHookBudgets } from './budget';
 import { defaultBudgetSeconds } from './budget';
-import { sleepUnsupportedMessage, sleepZeroMessage } from './messages';
 import type { LifecycleHandlerJson, LifecycleJson } from './types';
 import { HOOK_POSITIONS, HookPosition } from './types';
-import { SleepSupport, sleepSupport } from './validate';
 
 const HOOK_SYMBOL = Symbol.for('cdk8s-safe-pods.LifecycleHook');
 const TIMEOUT_SYMBOL = Symbol.for('cdk8s-safe-pods.ExecTimeout');
@@ -263,34 +260,17 @@ export class LifecycleHook {
   }
 
   /**
-   * The `LifecycleHandler` JSON at `position` for `version`. Throws `ManifestError` for what the target cannot run.
+   * The `LifecycleHandler` JSON at `position`. What the target version can run is for the judge to say
+   * (`lifecycle-sleep-unsupported`, `lifecycle-handler-invalid`, `lifecycle-poststart-unbounded`).
    *
    * @internal
    */
-  public _toJson(position: HookPosition, version: KubernetesVersion): LifecycleHandlerJson {
+  public _toJson(position: HookPosition): LifecycleHandlerJson {
     const d = this.data;
     switch (d.kind) {
-      case LifecycleHookKind.SLEEP: {
-        const support = sleepSupport(version);
-        if (support === SleepSupport.UNKNOWN_FIELD || support === SleepSupport.GATED_OFF) {
-          throw new ManifestError(sleepUnsupportedMessage(position, d.seconds, version), `lifecycle.${position}.sleep`);
-        }
-        if (support === SleepSupport.POSITIVE && d.seconds === 0) {
-          throw new ManifestError(sleepZeroMessage(position, version), `lifecycle.${position}.sleep`);
-        }
+      case LifecycleHookKind.SLEEP:
         return { sleep: { seconds: d.seconds } };
-      }
       case LifecycleHookKind.HTTP_GET: {
-        const budget = this.budgetSeconds(position);
-        if (budget === undefined) {
-          throw new ManifestError(
-            `postStart httpGet hook on port ${JSON.stringify(d.port)} cannot be bounded: the kubelet's HTTP client has no timeout and the ` +
-              `container ` +
-              'does not reach Running until the request returns; set budgetSeconds to declare how long the endpoint may take, ' +
-              'or use an exec hook, which is wrapped in timeout',
-            `lifecycle.${position}.httpGet`,
-          );
-        }
         return {
           httpGet: {
             path: d.path,
@@ -328,12 +308,11 @@ export interface LifecycleHooks {
 }
 
 /**
- * The Kubernetes JSON of a container's `lifecycle` for the target `version` (`undefined` without hooks). It is
- * meant to be written after the cdk8s-plus-27 L1 `toJson`, which drops fields unknown to 1.27 such as `sleep`.
- * Throws `ManifestError` for a hook the target cannot run (native sleep before 1.30, zero sleep before 1.33,
- * postStart httpGet without a budget).
+ * The Kubernetes JSON of a container's `lifecycle` (`undefined` without hooks). It is meant to be written after the
+ * cdk8s-plus-27 L1 `toJson`, which drops fields unknown to 1.27 such as `sleep`. Throws `ManifestError` when a hook is
+ * not a `LifecycleHook`; what the target version cannot run is judged from the JSON by the rule catalogue.
  */
-export function renderLifecycle(hooks: LifecycleHooks, version: KubernetesVersion): LifecycleJson | undefined {
+export function renderLifecycle(hooks: LifecycleHooks): LifecycleJson | undefined {
   const out: { postStart?: LifecycleHandlerJson; preStop?: LifecycleHandlerJson } = {};
   for (const position of HOOK_POSITIONS) {
     const hook = hooks[position];
@@ -344,7 +323,7 @@ export function renderLifecycle(hooks: LifecycleHooks, version: KubernetesVersio
         `lifecycle.${position}`,
       );
     }
-    out[position] = hook._toJson(position, version);
+    out[position] = hook._toJson(position);
   }
   return out.postStart || out.preStop ? out : undefined;
 }

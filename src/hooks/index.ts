@@ -8,8 +8,8 @@ export {
   readHookBudget,
 } from './budget';
 export type { ContainerHookBudgets, HookBudget, ParsedHookBudgets, TimeoutWrapper } from './budget';
-export { planTerminationGracePeriod, preStopExceedsGraceMessage } from './grace';
-export type { GracePeriodFits, GracePeriodTooShort, PlanTerminationGracePeriodOptions, PreStopBudget, TerminationGracePeriodPlan } from './grace';
+export { exceedsGrace, planTerminationGracePeriod } from './grace';
+export type { PlanTerminationGracePeriodOptions, PreStopBudget, TerminationGracePeriodPlan } from './grace';
 export { ExecTimeout, HttpScheme, LifecycleHook, LifecycleHookKind, hookBudgetsOf, renderLifecycle } from './hook';
 export type { ExecHookOptions, HttpGetHookOptions, LifecycleHooks } from './hook';
 export { planPodHooks } from './plan';

@@ -27,6 +27,22 @@ export function sleepSupport(version: KubernetesVersion): SleepSupport {
   return SleepSupport.UNKNOWN_FIELD;
 }
 
+/** Whether the kubelet of `version` (default gates) runs the native `sleep` action. */
+export function sleepRuns(version: KubernetesVersion): boolean {
+  const s = sleepSupport(version);
+  return s === SleepSupport.POSITIVE || s === SleepSupport.NON_NEGATIVE;
+}
+
+/**
+ * The part of a hook that runs on `version`: the hook itself, or without its native `sleep` where the version does
+ * not run it; `undefined` when nothing is left (a sleep-only hook before 1.30).
+ */
+export function runnableHandler(handler: LifecycleHandlerJson, version: KubernetesVersion): LifecycleHandlerJson | undefined {
+  if (handler.sleep === undefined || sleepRuns(version)) return handler;
+  const { sleep: _sleep, ...rest } = handler;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
 /**
  * Whether `version` (default gates) accepts native sidecars, i.e. init containers with `restartPolicy: Always`
  * (`SidecarContainers`: alpha 1.28, on by default from 1.29).

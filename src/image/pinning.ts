@@ -71,6 +71,15 @@ function floatingSet(tags: readonly string[] | undefined): ReadonlySet<string> {
 }
 
 /**
+ * Whether a tag floats: one of the conventionally moved tags (`floatingTags`, any case), or a tag without a single
+ * digit, which names a variant of whatever version is current (`alpine`, `stable-alpine`, `lts-slim`, `bookworm`,
+ * `nonroot`) and moves with it. `latest` is not asked here: it is never pinned.
+ */
+export function isFloatingTag(tag: string, floatingTags?: readonly string[]): boolean {
+  return floatingSet(floatingTags).has(tag.toLowerCase()) || !/[0-9]/.test(tag);
+}
+
+/**
  * Classifies how `ref` is pinned: untagged references and the tag `latest` (any case) are not pinned; a
  * conventionally floating tag is a warning; a digest pins whatever the tag says; with `requireDigest` a digest is
  * required.
@@ -98,16 +107,20 @@ export function assessPinning(ref: ImageReference, options: PinningOptions = {})
   } else if (ref.tag.toLowerCase() === 'latest') {
     pinnedBy = PinnedBy.NOTHING;
     problems.push({ kind: PinningProblemKind.NOT_PINNED, explanation: `uses the mutable tag ${JSON.stringify(ref.tag)}`, fix: pinFix });
-  } else if (floatingSet(options.floatingTags).has(ref.tag.toLowerCase())) {
+  } else if (isFloatingTag(ref.tag, options.floatingTags)) {
     pinnedBy = PinnedBy.NOTHING;
-    problems.push({
-      kind: PinningProblemKind.FLOATING_TAG,
-      explanation: `uses the tag ${JSON.stringify(ref.tag)}, which is conventionally moved to new builds`,
-      fix: pinFix,
-    });
+    const variant = floatingSet(options.floatingTags).has(ref.tag.toLowerCase())
+      ? 'which is conventionally moved to new builds'
+      : 'which names no version (a tag without a digit is a variant of whatever version is current, and moves with it)';
+    const fix = floatingSet(options.floatingTags).has(ref.tag.toLowerCase())
+      ? pinFix
+      : `pin a version of the variant or a digest, e.g. ${JSON.stringify(`${name}:<version>-${ref.tag}`)} or ${JSON.stringify(`${name}@sha256:<digest>`)}`;
+    problems.push({ kind: PinningProblemKind.FLOATING_TAG, explanation: `uses the tag ${JSON.stringify(ref.tag)}, ${variant}`, fix });
   }
-  if (requireDigest && ref.digest === undefined) {
+  // with digests required, one problem per image: an unpinned image gets the pinning error, any other the digest error
+  if (requireDigest && ref.digest === undefined && problems[0]?.kind !== PinningProblemKind.NOT_PINNED) {
     const tagged = ref.tag !== undefined ? `${name}:${ref.tag}` : `${name}:<version>`;
+    problems.length = 0;
     problems.push({
       kind: PinningProblemKind.DIGEST_REQUIRED,
       explanation: 'has no digest, and digests are required (requireDigest)',

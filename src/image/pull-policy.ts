@@ -46,5 +46,5 @@ export function defaultPullPolicy(image: string, options: DefaultPullPolicyOptio
  */
 export function recommendedPullPolicy(ref: ImageReference, options: PinningOptions = {}): ImagePullPolicy {
   const policy = assessPinning(ref, options).mutable ? DEFAULTS.mutableTagPullPolicy : DEFAULTS.imagePullPolicy;
-  return policy as ImagePullPolicy;
+  return policy;
 }

@@ -457,6 +457,12 @@ export interface SourceLocation {
    * @default - not known
    */
   readonly line?: number;
+  /**
+   * Column of the offending field (from 1), when known.
+   *
+   * @default - not known
+   */
+  readonly column?: number;
 }
 
 /** An object to check, with where it came from. */

@@ -1,12 +1,17 @@
+import type { SafePodsConfig } from '../config/config';
+import { ruleSettingsOf } from '../config/config';
+import { loadConfig } from '../config/load';
 import { DEFAULTS } from '../defaults';
+import { ManifestError } from '../k8s/errors';
 import { KubernetesVersion } from '../k8s/version';
 import { readManifestFile } from '../io/manifests';
-import { RULES } from '../rules/catalogue';
-import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from '../rules/judge';
-import { checkObjects } from '../rules/subjects';
+import { RULE_CATALOGUE, RULES } from '../rules/catalogue';
+import { checkObjects } from '../rules/check';
+import { formatFinding } from '../rules/format';
+import { SUPPRESSION_RULES } from '../rules/suppressions';
 import type { LocatedObject } from '../k8s/shapes';
-import type { ObjectFinding } from '../rules/subjects';
-import type { Rule, RuleInfo } from '../rules/types';
+import type { ObjectFinding } from '../rules/check';
+import type { Rule, RuleInfo, RuleSetting } from '../rules/types';
 import { Severity } from '../rules/types';
 
 /**
@@ -24,7 +29,7 @@ export interface PluginViolatingResource {
 
 /** A violation of one rule, as the cdk8s CLI's `ValidationViolation`. */
 export interface PluginViolation {
-  /** The rule id, e.g. `image-unpinned`. */
+  /** The rule id, e.g. `image-not-pinned`. */
   readonly ruleName: string;
   /** The severity and title of the rule. */
   readonly recommendation: string;
@@ -78,12 +83,19 @@ export interface SafePodsValidationProps {
    * @default - only the RuntimeClasses the app synthesizes
    */
   readonly runtimeClasses?: readonly string[];
+  /**
+   * The repository configuration file: a path (relative to the directory `cdk8s synth` runs in), or `false` to read
+   * none. The properties above win over it, one by one.
+   *
+   * @default - the nearest `safe-pods.config.json` from the working directory up to the repository root
+   */
+  readonly configFile?: string | false;
 }
 
-const PROPS: readonly string[] = ['kubernetesVersion', 'requireDigest', 'runtimeClasses'];
+const PROPS: readonly string[] = ['kubernetesVersion', 'requireDigest', 'runtimeClasses', 'configFile'];
 
-function invalid(message: string): Error {
-  return new Error(`cdk8s-safe-pods validation plugin: ${message}`);
+function invalid(message: string): ManifestError {
+  return new ManifestError(`cdk8s-safe-pods validation plugin: ${message}`);
 }
 
 /**
@@ -98,6 +110,8 @@ export class SafePodsValidation {
   private readonly kubernetesVersion: KubernetesVersion;
   private readonly requireDigest: boolean;
   private readonly runtimeClasses: readonly string[];
+  private readonly ruleSettings: ReadonlyMap<string, RuleSetting>;
+  private readonly failOn: Severity;
 
   /** Reads the `properties:` of the plugin; throws on an unknown or mistyped property. */
   constructor(
@@ -108,7 +122,20 @@ export class SafePodsValidation {
     for (const key of Object.keys(given)) {
       if (!PROPS.includes(key)) throw invalid(`unknown property ${JSON.stringify(key)}; use ${PROPS.map((p) => JSON.stringify(p)).join(', ')}`);
     }
-    const { kubernetesVersion, requireDigest, runtimeClasses } = given;
+    const { kubernetesVersion, requireDigest, runtimeClasses, configFile } = given;
+    if (configFile !== undefined && configFile !== false && typeof configFile !== 'string') {
+      throw invalid(`configFile ${JSON.stringify(configFile)} is not a path or false`);
+    }
+    const config: SafePodsConfig =
+      configFile === false
+        ? { rules: {} }
+        : loadConfig({
+            cwd: process.cwd(),
+            ...(configFile !== undefined ? { path: configFile } : {}),
+            knownRuleIds: RULE_CATALOGUE.map((r) => r.id),
+          });
+    this.ruleSettings = ruleSettingsOf(config);
+    this.failOn = config.failOn === 'warning' ? Severity.WARNING : Severity.ERROR;
     if (typeof kubernetesVersion === 'number') {
       // YAML reads `1.30` as the number 1.3
       throw invalid(`kubernetesVersion ${kubernetesVersion} is a YAML number; quote it, e.g. "1.30"`);
@@ -117,32 +144,38 @@ export class SafePodsValidation {
       throw invalid(`kubernetesVersion ${JSON.stringify(kubernetesVersion)} is not a version like "1.27"`);
     }
     try {
-      this.kubernetesVersion = kubernetesVersion === undefined ? DEFAULTS.kubernetesVersion : KubernetesVersion.of(kubernetesVersion);
+      this.kubernetesVersion =
+        kubernetesVersion === undefined ? (config.kubernetesVersion ?? DEFAULTS.kubernetesVersion) : KubernetesVersion.of(kubernetesVersion);
     } catch (e) {
       throw invalid((e as Error).message);
     }
     if (requireDigest !== undefined && typeof requireDigest !== 'boolean')
       throw invalid(`requireDigest ${JSON.stringify(requireDigest)} is not true or false`);
-    this.requireDigest = requireDigest ?? DEFAULTS.requireDigest;
+    this.requireDigest = requireDigest ?? config.requireDigest ?? DEFAULTS.requireDigest;
     if (runtimeClasses !== undefined && !(Array.isArray(runtimeClasses) && runtimeClasses.every((n) => typeof n === 'string'))) {
       throw invalid(`runtimeClasses ${JSON.stringify(runtimeClasses)} is not a list of names`);
     }
-    this.runtimeClasses = runtimeClasses ?? [];
+    this.runtimeClasses = runtimeClasses ?? config.runtimeClasses ?? [];
   }
 
   /** Checks the synthesized manifests and submits the report (failure when any finding is an error). */
   public async validate(context: PluginValidationContext): Promise<void> {
     const objects: LocatedObject[] = [];
     for (const manifest of context.manifests) objects.push(...(await readManifestFile(manifest)));
-    const findings = checkObjects(
+    const { findings } = checkObjects(
       objects,
-      { kubernetesVersion: this.kubernetesVersion, requireDigest: this.requireDigest, runtimeClasses: this.runtimeClasses },
+      {
+        kubernetesVersion: this.kubernetesVersion,
+        requireDigest: this.requireDigest,
+        runtimeClasses: this.runtimeClasses,
+        ...(this.ruleSettings.size > 0 ? { ruleSettings: this.ruleSettings } : {}),
+      },
       this.rules,
     );
-    for (const violation of toViolations(findings, [...this.rules, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE]))
-      context.report.addViolation(violation);
+    for (const violation of toViolations(findings, [...this.rules, ...SUPPRESSION_RULES])) context.report.addViolation(violation);
     const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
-    context.report.submit(errors > 0 ? 'failure' : 'success', {
+    const failing = this.failOn === Severity.WARNING ? findings.length : errors;
+    context.report.submit(failing > 0 ? 'failure' : 'success', {
       Errors: String(errors),
       Warnings: String(findings.length - errors),
       'Kubernetes version': this.kubernetesVersion.toString(),
@@ -166,7 +199,7 @@ function toViolations(findings: readonly ObjectFinding[], catalogue: readonly Ru
     let res = group.resources.get(resKey);
     if (!res) group.resources.set(resKey, (res = { resourceName: f.name, manifestPath, locations: [] }));
     const line = f.source?.line !== undefined ? ` (line ${f.source.line})` : '';
-    res.locations.push(`${f.field}${line}: ${f.kind} ${JSON.stringify(f.name)}: ${f.message}`);
+    res.locations.push(`${f.field}${line}: ${formatFinding(f)}`);
   }
   return [...byRule.values()].map(({ rule, severity, resources }) => ({
     ruleName: rule,

@@ -5,18 +5,17 @@
 import { DEFAULTS } from '../defaults';
 import { variableReferences } from '../env/expansion';
 import { envFieldRefProblems, resourceFieldRefProblems } from '../env/field-refs';
-import {
-  masterServiceFacts,
-  MASTER_SERVICE_NAME,
-  MASTER_SERVICE_NAMESPACE,
-  serviceEnvEntries,
-  serviceEnvName,
-  type ServiceEnvEntry,
-} from '../env/service-env';
+import { masterServiceFacts, serviceEnvEntries, envEntryBytes, isMasterService, type ServiceEnvEntry } from '../env/service-env';
+import { shellScriptIndexes } from '../env/shell';
+import { prefixMappingImage } from '../env/prefix-images';
+import { ImageReference } from '../image/reference';
 import { validateEnvVarName, validateRelaxedEnvVarName } from '../k8s/names';
 import { KubernetesVersion } from '../k8s/version';
-import type { ContainerRef, JsonObject, PodSubject, Rule, RuleFinding, ServiceFacts } from './types';
-import { containersOf, describeContainer, Severity } from './types';
+import type { ServiceFacts } from '../k8s/shapes';
+import type { PodSubject, Rule, RuleFinding } from './types';
+import type { ContainerRef } from './normalize';
+import { Severity } from './types';
+import { describeContainer } from './normalize';
 
 // ---- the namespace's injected variables, computed once per (services array, namespace, links) ---------------------
 
@@ -26,8 +25,6 @@ interface NamespaceEnv {
   readonly all: ReadonlyMap<string, ServiceEnvEntry>;
   /** Variables of Services in the pod's namespace (what an author can rename or unlink), by name. */
   readonly local: ReadonlyMap<string, ServiceEnvEntry>;
-  /** Services in the pod's namespace by their variable prefix (`KAFKA` for `kafka`), with their variables. */
-  readonly byPrefix: ReadonlyMap<string, { readonly service: ServiceFacts; readonly entries: readonly ServiceEnvEntry[] }>;
   /** Size of the injected block, `NAME=value\0` summed. */
   readonly bytes: number;
   /** Number of Services whose variables are injected. */
@@ -38,33 +35,24 @@ const UNSET_NAMESPACE = '\u0000unset';
 const cache = new WeakMap<readonly ServiceFacts[], Map<string, NamespaceEnv>>();
 const NO_SERVICES: readonly ServiceFacts[] = Object.freeze([]);
 
-function isMaster(s: ServiceFacts, podNamespace: string | undefined): boolean {
-  return s.name === MASTER_SERVICE_NAME && (s.namespace ?? podNamespace) === MASTER_SERVICE_NAMESPACE;
-}
-
 function computeNamespaceEnv(services: readonly ServiceFacts[], podNamespace: string | undefined, links: boolean): NamespaceEnv {
-  const facts = services.some((s) => isMaster(s, podNamespace)) ? services : [...services, masterServiceFacts()];
+  const facts = services.some((s) => isMasterService(s, podNamespace)) ? services : [...services, masterServiceFacts()];
   const entries = serviceEnvEntries(facts, { podNamespace, enableServiceLinks: links });
   const all = new Map<string, ServiceEnvEntry>();
   const local = new Map<string, ServiceEnvEntry>();
-  const byPrefix = new Map<string, { service: ServiceFacts; entries: ServiceEnvEntry[] }>();
   const linked = new Set<ServiceFacts>();
   const given = new Set(services);
   let bytes = 0;
   for (const e of entries) {
     all.set(e.name, e);
     linked.add(e.service);
-    bytes += Buffer.byteLength(e.name, 'utf8') + Buffer.byteLength(e.value, 'utf8') + 2;
+    bytes += envEntryBytes(e.name, e.value);
     // default/kubernetes is injected with links on or off, so neither unlinking nor renaming applies to it
     const inNamespace = given.has(e.service) && (e.service.namespace === undefined || e.service.namespace === podNamespace);
-    if (!inNamespace || isMaster(e.service, podNamespace)) continue;
+    if (!inNamespace || isMasterService(e.service, podNamespace)) continue;
     local.set(e.name, e);
-    const prefix = serviceEnvName(e.service.name);
-    let group = byPrefix.get(prefix);
-    if (!group) byPrefix.set(prefix, (group = { service: e.service, entries: [] }));
-    group.entries.push(e);
   }
-  return { all, local, byPrefix, bytes, serviceCount: linked.size };
+  return { all, local, bytes, serviceCount: linked.size };
 }
 
 /** The namespace's injected variables for a subject, from the cache (computed once per namespace). */
@@ -81,7 +69,7 @@ function namespaceEnv(subject: PodSubject, services: readonly ServiceFacts[] | u
 
 /** `enableServiceLinks` absent means true (SetDefaults_Pod; templates create Pods with true). */
 function linksEnabled(subject: PodSubject): boolean {
-  return subject.podSpec.enableServiceLinks !== false;
+  return subject.spec.enableServiceLinks !== false;
 }
 
 function describeService(s: ServiceFacts): string {
@@ -90,9 +78,7 @@ function describeService(s: ServiceFacts): string {
 }
 
 function linkFix(subject: PodSubject): string {
-  return subject.podSpec.enableServiceLinks === true
-    ? 'set enableServiceLinks: false'
-    : 'set enableServiceLinks: false explicitly (absent means true)';
+  return subject.spec.enableServiceLinks === true ? 'set enableServiceLinks: false' : 'set enableServiceLinks: false explicitly (absent means true)';
 }
 
 // ---- service links ------------------------------------------------------------------------------------------------
@@ -100,39 +86,36 @@ function linkFix(subject: PodSubject): string {
 const SERVICE_LINK_PREFIX: Rule = {
   id: 'env-service-link-prefix',
   severity: Severity.ERROR,
-  title: "A Service injects link variables under the prefix of the app's own settings",
+  title: "A Service injects a variable that the container's image reads as its own setting and refuses",
   reason:
-    'With service links on, the kubelet injects <SVC>_SERVICE_HOST, <SVC>_PORT=tcp://<ip>:<port>, <SVC>_PORT_<n>_TCP_ADDR, ... for every ' +
-    'Service in the namespace (kubelet_pods.go getServiceEnvVarMap, envvars.go FromServices). An app that reads its settings from KAFKA_* ' +
-    'finds KAFKA_PORT=tcp://10.0.0.11:9092 next to a `kafka` Service and crashes parsing a port number, or turns every KAFKA_* into config.',
+    'With service links on, the kubelet injects <SVC>_SERVICE_HOST, <SVC>_PORT=tcp://<ip>:<port>, ... for every Service in the namespace ' +
+    '(kubelet_pods.go getServiceEnvVarMap, envvars.go FromServices). Some images read every variable under a prefix as configuration and ' +
+    'exit on names that are deprecated settings: confluentinc/cp-kafka stops on KAFKA_PORT ("port is deprecated"), so a Service named ' +
+    '`kafka` next to it crash-loops the broker; cp-schema-registry stops on SCHEMA_REGISTRY_PORT. The evidence is the image (a table of ' +
+    'images and the variables they stop on, each with its source, in src/env/prefix-images.ts), never a shared prefix alone: ' +
+    'FRONTEND_ADDR next to a Service `frontend` is read by exact name and collides with nothing.',
   fix: 'Set enableServiceLinks: false (SafePod does by default) and reach Services by DNS name; or rename the Service',
   check(subject, ctx) {
     if (!ctx.services || !linksEnabled(subject)) return [];
     const ns = namespaceEnv(subject, ctx.services);
-    if (ns.byPrefix.size === 0) return [];
+    if (ns.local.size === 0) return [];
     const out: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
-      const own = ownNames(ref);
-      const reported = new Set<string>();
-      for (const { name, field } of own.list) {
-        for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) {
-          const prefix = name.slice(0, i);
-          const group = ns.byPrefix.get(prefix);
-          if (!group || reported.has(prefix)) continue;
-          const uncovered = group.entries.filter((e) => !own.names.has(e.name));
-          if (uncovered.length === 0) continue;
-          reported.add(prefix);
-          const shown = uncovered.find((e) => e.name === `${prefix}_PORT`) ?? uncovered[0];
-          out.push({
-            container: ref.container.name,
-            field,
-            message:
-              `${describeContainer(ref)}: ${describeService(group.service)} injects ${JSON.stringify(`${shown.name}=${shown.value}`)} ` +
-              `(and ${uncovered.length - 1} more ${prefix}_* variables) next to the container's own ${JSON.stringify(name)}; ` +
-              `an app that reads its ${prefix}_* settings gets service-link values such as a URL where it expects a port; ` +
-              `${linkFix(subject)} or rename the Service`,
-          });
-        }
+    for (const ref of subject.containers) {
+      const image = ref.container.image === undefined ? undefined : ImageReference.tryParse(ref.container.image);
+      const known = image && prefixMappingImage(image.familiarName);
+      if (!known) continue;
+      const own = new Set(ref.env.map((e) => e.name));
+      for (const [name, refusal] of Object.entries(known.fatal)) {
+        const hit = ns.local.get(name);
+        if (!hit || own.has(name)) continue;
+        out.push({
+          container: ref.name,
+          field: `${ref.path}.image`,
+          message:
+            `${describeContainer(ref)}: ${describeService(hit.service)} injects ${JSON.stringify(`${hit.name}=${hit.value}`)}, and image ` +
+            `${JSON.stringify(image.familiarName)} reads ${known.prefix}_* variables as its settings and exits on ${name} ` +
+            `(${JSON.stringify(refusal)}, ${known.source}); ${linkFix(subject)} or rename the Service`,
+        });
       }
     }
     return out;
@@ -152,13 +135,13 @@ const SERVICE_LINK_COLLISION: Rule = {
     const ns = namespaceEnv(subject, ctx.services);
     if (ns.local.size === 0) return [];
     const out: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
-      (ref.container.env ?? []).forEach((e, i) => {
+    for (const ref of subject.containers) {
+      ref.env.forEach((e) => {
         const hit = ns.local.get(e.name);
         if (!hit) return;
         out.push({
-          container: ref.container.name,
-          field: `${ref.path}.env[${i}].name`,
+          container: ref.name,
+          field: `${ref.path}.env[${e.index}].name`,
           message:
             `${describeContainer(ref)}: env ${JSON.stringify(e.name)} has the name of the service-link variable ` +
             `${JSON.stringify(`${hit.name}=${hit.value}`)} that ${describeService(hit.service)} injects; the container's value wins only ` +
@@ -199,28 +182,25 @@ const SERVICE_LINKS_TOO_LARGE: Rule = {
 /** Names a service-link variable can have: what an unknown Service could inject. */
 const SERVICE_LINK_NAME_RE = /^[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)?)$/;
 
-interface OwnNames {
-  readonly names: ReadonlySet<string>;
-  readonly list: ReadonlyArray<{ readonly name: string; readonly field: string }>;
-}
-
-function ownNames(ref: ContainerRef): OwnNames {
-  const list: Array<{ name: string; field: string }> = [];
-  (ref.container.env ?? []).forEach((e, i) => list.push({ name: e.name, field: `${ref.path}.env[${i}].name` }));
-  (ref.container.envFrom ?? []).forEach((e, i) => {
-    if (typeof e.prefix === 'string' && e.prefix !== '') list.push({ name: e.prefix, field: `${ref.path}.envFrom[${i}].prefix` });
-  });
-  return { names: new Set((ref.container.env ?? []).map((e) => e.name)), list };
-}
-
 /** Whether `name` may come from the container's envFrom (`undefined`: envFrom could define any name). */
-function envFromCovers(envFrom: readonly JsonObject[]): ((name: string) => boolean) | undefined {
+function envFromCovers(envFrom: ContainerRef['envFrom']): ((name: string) => boolean) | undefined {
   const prefixes: string[] = [];
   for (const e of envFrom) {
-    if (typeof e.prefix !== 'string' || e.prefix === '') return undefined;
+    if (e.prefix === undefined || e.prefix === '') return undefined;
     prefixes.push(e.prefix);
   }
   return (name) => prefixes.some((p) => name.startsWith(p));
+}
+
+/**
+ * Whether `$(name)` can be meant as a kubelet reference: `name` is an env var name (else it is text such as the
+ * shell's `$(hostname -f)` or `$((1 + 2))`). Inside a shell script, an undefined lower-case name is the shell's
+ * command substitution (`$(date)`), and only a name in the style of a variable (upper case, digits, `_`) is taken
+ * for a reference the author misspelled or forgot to define.
+ */
+function isReference(name: string, inShell: boolean): boolean {
+  if (validateEnvVarName(name).length > 0) return false;
+  return !inShell || /^[A-Z_][A-Z0-9_]*$/.test(name);
 }
 
 const UNRESOLVED_REFERENCE: Rule = {
@@ -229,56 +209,61 @@ const UNRESOLVED_REFERENCE: Rule = {
   title: 'A $(VAR) reference can never resolve',
   reason:
     'The kubelet expands $(VAR) in env values (from envFrom, earlier env entries and service variables) and in command/args (from the final ' +
-    'env); a reference to anything else is left in the string literally, without an error or event (expansion.Expand, syntaxWrap).',
+    'env); a reference to anything else is left in the string literally, without an error or event (expansion.Expand, syntaxWrap). ' +
+    'Text that cannot be a variable name ($(hostname -f), $((RANDOM % 5))) is not a reference; in a `sh -c` script an undefined ' +
+    "lower-case name ($(date)) is the shell's command substitution, so there only upper-case names (the style of variables) are reported.",
   fix: 'Define the variable in an earlier env entry, fix the name, or write $$(VAR) for a literal "$(VAR)"',
   check(subject, ctx) {
     const out: RuleFinding[] = [];
     let services: NamespaceEnv | undefined;
-    for (const ref of containersOf(subject)) {
-      const env = ref.container.env ?? [];
-      const fromEnvFrom = envFromCovers(ref.container.envFrom ?? []);
-      if (!fromEnvFrom) continue; // an envFrom ConfigMap/Secret without prefix could define any name
-      const hasTemplates =
-        env.some((e) => e.value?.includes('$')) || [...(ref.container.command ?? []), ...(ref.container.args ?? [])].some((s) => s.includes('$'));
+    for (const ref of subject.containers) {
+      const env = ref.env;
+      const command = ref.container.command ?? [];
+      const args = ref.container.args ?? [];
+      const hasTemplates = env.some((e) => e.value?.includes('$(')) || command.some((s) => s.includes('$(')) || args.some((s) => s.includes('$('));
       if (!hasTemplates) continue;
+      const fromEnvFrom = envFromCovers(ref.envFrom);
+      if (!fromEnvFrom) continue; // an envFrom ConfigMap/Secret without prefix could define any name
       services ??= namespaceEnv(subject, ctx.services);
       const unknownServices = ctx.services === undefined && linksEnabled(subject);
       const fromServices = (name: string): boolean => services!.all.has(name) || (unknownServices && SERVICE_LINK_NAME_RE.test(name));
       const firstIndex = new Map<string, number>();
-      env.forEach((e, i) => {
-        if (!firstIndex.has(e.name)) firstIndex.set(e.name, i);
-      });
+      for (const e of env) if (!firstIndex.has(e.name)) firstIndex.set(e.name, e.index);
       const report = (field: string, what: string, name: string, hint: string, where: string): void => {
         out.push({
-          container: ref.container.name,
+          container: ref.name,
           field,
           message:
             `${describeContainer(ref)}: ${what} references ${JSON.stringify(`$(${name})`)}, which ${hint}, so the kubelet leaves it ` +
             `in the text literally; define ${JSON.stringify(name)} ${where}, fix the name, or write ${JSON.stringify(`$$(${name})`)} for the literal text`,
         });
       };
-      env.forEach((e, i) => {
-        if (!e.value) return;
+      for (const e of env) {
+        if (!e.value) continue;
         for (const name of variableReferences(e.value)) {
           const at = firstIndex.get(name);
-          if ((at !== undefined && at < i) || fromEnvFrom(name) || fromServices(name)) continue;
-          const hint = at === undefined ? 'nothing defines' : at === i ? 'is the variable itself' : `is defined only later, at env[${at}]`;
+          if ((at !== undefined && at < e.index) || fromEnvFrom(name) || fromServices(name) || !isReference(name, false)) continue;
+          const hint = at === undefined ? 'nothing defines' : at === e.index ? 'is the variable itself' : `is defined only later, at env[${at}]`;
           report(
-            `${ref.path}.env[${i}].value`,
+            `${ref.path}.env[${e.index}].value`,
             `env ${JSON.stringify(e.name)} value ${JSON.stringify(e.value)}`,
             name,
             hint,
             'in an earlier env entry',
           );
         }
-      });
-      for (const list of ['command', 'args'] as const) {
-        (ref.container[list] ?? []).forEach((s, k) => {
-          for (const name of variableReferences(s)) {
-            if (firstIndex.has(name) || fromEnvFrom(name) || fromServices(name)) continue;
-            report(`${ref.path}.${list}[${k}]`, `${list}[${k}] ${JSON.stringify(s)}`, name, 'no env variable defines', 'in env');
-          }
-        });
+      }
+      const shell = new Set(shellScriptIndexes([...command, ...args]));
+      const argv: Array<readonly [list: 'command' | 'args', k: number, s: string, inShell: boolean]> = [
+        ...command.map((s, k) => ['command', k, s, shell.has(k)] as const),
+        ...args.map((s, k) => ['args', k, s, shell.has(command.length + k)] as const),
+      ];
+      for (const [list, k, s, inShell] of argv) {
+        if (!s.includes('$(')) continue;
+        for (const name of variableReferences(s)) {
+          if (firstIndex.has(name) || fromEnvFrom(name) || fromServices(name) || !isReference(name, inShell)) continue;
+          report(`${ref.path}.${list}[${k}]`, `${list}[${k}] ${JSON.stringify(s)}`, name, 'no env variable defines', 'in env');
+        }
       }
     }
     return out;
@@ -299,19 +284,21 @@ const ENV_NAME_INVALID: Rule = {
     const relaxed = ctx.kubernetesVersion.isAtLeast(KubernetesVersion.V1_32);
     const validate = relaxed ? validateRelaxedEnvVarName : validateEnvVarName;
     const out: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
+    for (const ref of subject.containers) {
       const check = (name: string, field: string, what: string): void => {
         const errs = validate(name);
         if (errs.length === 0) return;
         const later = !relaxed && validateRelaxedEnvVarName(name).length === 0 ? ' (Kubernetes 1.32+ accepts it)' : '';
         out.push({
-          container: ref.container.name,
+          container: ref.name,
           field,
           message: `${describeContainer(ref)}: ${what} ${JSON.stringify(name)} is invalid for Kubernetes ${ctx.kubernetesVersion}: ${errs[0]}${later}; rename it`,
         });
       };
-      (ref.container.env ?? []).forEach((e, i) => check(e.name ?? '', `${ref.path}.env[${i}].name`, 'env name'));
-      (ref.container.envFrom ?? []).forEach((e, i) => {
+      for (const e of ref.env) {
+        if (!ref.malformed.has(`env[${e.index}].name`)) check(e.name, `${ref.path}.env[${e.index}].name`, 'env name');
+      }
+      ref.envFrom.forEach((e, i) => {
         if (typeof e.prefix === 'string' && e.prefix !== '') check(e.prefix, `${ref.path}.envFrom[${i}].prefix`, 'envFrom prefix');
       });
     }
@@ -329,18 +316,18 @@ const ENV_DUPLICATE_NAME: Rule = {
   fix: 'Keep one entry per name',
   check(subject) {
     const out: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
+    for (const ref of subject.containers) {
       const first = new Map<string, number>();
-      (ref.container.env ?? []).forEach((e, i) => {
+      ref.env.forEach((e) => {
         const at = first.get(e.name);
         if (at === undefined) {
-          first.set(e.name, i);
+          first.set(e.name, e.index);
           return;
         }
         out.push({
-          container: ref.container.name,
-          field: `${ref.path}.env[${i}].name`,
-          message: `${describeContainer(ref)}: env ${JSON.stringify(e.name)} is set twice (env[${at}] and env[${i}]) and the later entry silently wins; keep one`,
+          container: ref.name,
+          field: `${ref.path}.env[${e.index}].name`,
+          message: `${describeContainer(ref)}: env ${JSON.stringify(e.name)} is set twice (env[${at}] and env[${e.index}]) and the later entry silently wins; keep one`,
         });
       });
     }
@@ -360,15 +347,15 @@ const ENV_VALUE_FROM_CONFLICT: Rule = {
   fix: 'Use either value or valueFrom, with one source',
   check(subject) {
     const out: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
-      (ref.container.env ?? []).forEach((e, i) => {
+    for (const ref of subject.containers) {
+      ref.env.forEach((e) => {
         if (!e.valueFrom) return;
-        const field = `${ref.path}.env[${i}].valueFrom`;
+        const field = `${ref.path}.env[${e.index}].valueFrom`;
         const who = `${describeContainer(ref)}: env ${JSON.stringify(e.name)}`;
         const sources = VALUE_FROM_SOURCES.filter((k) => e.valueFrom![k] !== undefined && e.valueFrom![k] !== null);
         if (e.value !== undefined && e.value !== '') {
           out.push({
-            container: ref.container.name,
+            container: ref.name,
             field,
             message: `${who} sets value ${JSON.stringify(e.value)} and valueFrom; valueFrom may not be specified when value is not empty, remove one`,
           });
@@ -376,7 +363,7 @@ const ENV_VALUE_FROM_CONFLICT: Rule = {
         if (sources.length !== 1) {
           const has = sources.length === 0 ? 'no source' : `${sources.length} sources (${sources.join(', ')})`;
           out.push({
-            container: ref.container.name,
+            container: ref.name,
             field,
             message: `${who} valueFrom has ${has}; give exactly one of ${VALUE_FROM_SOURCES.join(', ')}`,
           });
@@ -397,8 +384,8 @@ const ENV_FIELD_REF_UNSUPPORTED: Rule = {
   fix: 'Use a path the target version supports (see DownwardApi), or raise the target version',
   check(subject, ctx) {
     const out: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
-      (ref.container.env ?? []).forEach((e, i) => {
+    for (const ref of subject.containers) {
+      ref.env.forEach((e) => {
         const vf = e.valueFrom;
         if (!vf) return;
         const who = `${describeContainer(ref)}: env ${JSON.stringify(e.name)}`;
@@ -411,8 +398,8 @@ const ENV_FIELD_REF_UNSUPPORTED: Rule = {
               ? `target Kubernetes ${p.since}+${path === 'status.hostIPs' ? ' or read "status.hostIP"' : ''}`
               : 'use a supported path';
             out.push({
-              container: ref.container.name,
-              field: `${ref.path}.env[${i}].valueFrom.fieldRef.fieldPath`,
+              container: ref.name,
+              field: `${ref.path}.env[${e.index}].valueFrom.fieldRef.fieldPath`,
               message: `${who} reads fieldRef ${JSON.stringify(path)}, which ${p.problem}; ${fix}`,
             });
           }
@@ -420,11 +407,11 @@ const ENV_FIELD_REF_UNSUPPORTED: Rule = {
         const rr = vf.resourceFieldRef as { resource?: unknown; divisor?: unknown } | undefined;
         if (rr && typeof rr === 'object') {
           const resource = typeof rr.resource === 'string' ? rr.resource : '';
-          const divisor = typeof rr.divisor === 'string' ? rr.divisor : typeof rr.divisor === 'number' ? String(rr.divisor) : undefined;
+          const divisor = typeof rr.divisor === 'string' || typeof rr.divisor === 'number' ? rr.divisor : undefined;
           for (const p of resourceFieldRefProblems(resource, divisor)) {
             out.push({
-              container: ref.container.name,
-              field: `${ref.path}.env[${i}].valueFrom.resourceFieldRef`,
+              container: ref.name,
+              field: `${ref.path}.env[${e.index}].valueFrom.resourceFieldRef`,
               message: `${who} resourceFieldRef ${p}`,
             });
           }

@@ -2,9 +2,13 @@ import { DEFAULTS } from '../defaults';
 import type { PinningProblem } from '../image/pinning';
 import { PinningProblemKind, assessPinning } from '../image/pinning';
 import { IMAGE_PULL_POLICIES, defaultPullPolicy, isImagePullPolicy } from '../image/pull-policy';
+import type { ReferenceGrammar } from '../image/reference';
 import { ImageReference, ImageReferenceError, hasEdgeWhitespace, referenceGrammarFor } from '../image/reference';
-import type { ContainerRef, JudgeContext, PodSubject, Rule, RuleFinding } from './types';
-import { Severity, containersOf, describeContainer } from './types';
+import type { JudgeContext, PodSubject, Rule, RuleFinding } from './types';
+import type { ContainerRef } from './normalize';
+import { hasVisibleText, suppressionKey } from './suppressions';
+import { Severity } from './types';
+import { describeContainer } from './normalize';
 
 /** A container whose image is a non-empty string, with what the judge needs to say about it. */
 interface ImageUse {
@@ -16,14 +20,28 @@ interface ImageUse {
 }
 
 function imageOf(ref: ContainerRef): string | undefined {
-  const image: unknown = ref.container.image;
-  return typeof image === 'string' && image.length > 0 ? image : undefined;
+  const image = ref.container.image;
+  return image !== undefined && image.length > 0 ? image : undefined;
 }
 
+/**
+ * The containers whose written image the image rules judge: not those whose image an OpenShift ImageChange trigger
+ * fills in (`PodSubject.imageFromTrigger`), since the written one (often `""`) never reaches a Pod.
+ */
+function judgedContainers(subject: PodSubject): readonly ContainerRef[] {
+  const filled = subject.imageFromTrigger;
+  return filled === undefined ? subject.containers : subject.containers.filter((ref) => ref.name === undefined || !filled.has(ref.name));
+}
+
+const imageUseCache = new WeakMap<PodSubject, { readonly grammar: ReferenceGrammar; readonly uses: ImageUse[] }>();
+
+/** The images of a subject, parsed once per subject and grammar (every image rule asks). */
 function imageUses(subject: PodSubject, ctx: JudgeContext): ImageUse[] {
   const grammar = referenceGrammarFor(ctx.kubernetesVersion);
+  const cached = imageUseCache.get(subject);
+  if (cached && cached.grammar === grammar) return cached.uses;
   const out: ImageUse[] = [];
-  for (const ref of containersOf(subject)) {
+  for (const ref of judgedContainers(subject)) {
     const image = imageOf(ref);
     if (image === undefined) continue;
     try {
@@ -33,7 +51,20 @@ function imageUses(subject: PodSubject, ctx: JudgeContext): ImageUse[] {
       out.push({ ref, image, error: e });
     }
   }
+  imageUseCache.set(subject, { grammar, uses: out });
   return out;
+}
+
+/** Whether the library takes the image for mutable: no tag, `latest` in any case, or a floating tag. */
+function isMutable(image: string, ctx: JudgeContext): boolean {
+  const parsed = ImageReference.tryParse(image, { grammar: referenceGrammarFor(ctx.kubernetesVersion) });
+  return parsed !== undefined && assessPinning(parsed, { floatingTags: DEFAULTS.floatingTags }).mutable;
+}
+
+/** Whether `rule` is suppressed (with a visible reason) for `container` or the whole object. */
+function suppresses(subject: PodSubject, rule: string, container: string | undefined): boolean {
+  const keys = [suppressionKey(rule), ...(container !== undefined ? [suppressionKey(rule, container)] : [])];
+  return keys.some((k) => subject.annotations[k] !== undefined && hasVisibleText(subject.annotations[k]));
 }
 
 /** Whether the API server refuses the image outright (leading/trailing whitespace on a Pod), so other image rules stay quiet. */
@@ -53,7 +84,7 @@ function pinningFindings(subject: PodSubject, ctx: JudgeContext, kind: PinningPr
     out.push({
       message: `${describeContainer(use.ref)}: image ${JSON.stringify(use.image)} ${problem.explanation}; ${problem.fix}`,
       field: `${use.ref.path}.image`,
-      container: use.ref.container.name,
+      container: use.ref.name,
     });
   }
   return out;
@@ -64,18 +95,20 @@ export const IMAGE_MISSING_RULE: Rule = {
   id: 'image-missing',
   severity: Severity.ERROR,
   title: 'Every container must name an image',
-  reason: 'The API server refuses a container whose image is empty or absent (validateContainerCommon: "Required value").',
+  reason:
+    'The API server refuses a container whose image is empty or absent (validateContainerCommon: "Required value"). Not reported for a ' +
+    'container of an OpenShift DeploymentConfig that an ImageChange trigger names (spec.triggers[].imageChangeParams.containerNames): ' +
+    'OpenShift fills in the image of the ImageStreamTag before the first rollout, and no image rule judges the placeholder.',
   fix: 'Set `image` to a pinned reference, e.g. "nginx:1.27.3" or "nginx@sha256:<digest>"',
   check(subject: PodSubject): RuleFinding[] {
-    return containersOf(subject)
-      .filter((ref) => imageOf(ref) === undefined)
+    return judgedContainers(subject)
+      .filter((ref) => imageOf(ref) === undefined && !ref.malformed.has('image'))
       .map((ref) => {
-        const image: unknown = ref.container.image;
-        const what = image === undefined ? 'has no image' : `has the image ${JSON.stringify(image)}, which is not a non-empty string`;
+        const what = ref.container.image === undefined ? 'has no image' : 'has an empty image';
         return {
-          message: `${describeContainer(ref)}: ${what}, which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"`,
+          message: `${describeContainer(ref)}: ${what} (Required value), which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"`,
           field: `${ref.path}.image`,
-          container: ref.container.name,
+          container: ref.name,
         };
       });
   },
@@ -93,7 +126,7 @@ export const IMAGE_WHITESPACE_RULE: Rule = {
   check(subject: PodSubject): RuleFinding[] {
     if (!subject.isPod) return [];
     const out: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
+    for (const ref of judgedContainers(subject)) {
       const image = imageOf(ref);
       if (image === undefined || !hasEdgeWhitespace(image)) continue;
       out.push({
@@ -101,7 +134,7 @@ export const IMAGE_WHITESPACE_RULE: Rule = {
           `${describeContainer(ref)}: image ${JSON.stringify(image)} has leading or trailing whitespace, which the API server refuses for Pods; ` +
           `remove it, e.g. ${JSON.stringify(image.trim())}`,
         field: `${ref.path}.image`,
-        container: ref.container.name,
+        container: ref.name,
       });
     }
     return out;
@@ -127,7 +160,7 @@ export const IMAGE_INVALID_RULE: Rule = {
           `is not a valid image reference for Kubernetes ${ctx.kubernetesVersion}: ` +
           `${use.error.detail}; the API server accepts it, but the kubelet fails the container with InvalidImageName`,
         field: `${use.ref.path}.image`,
-        container: use.ref.container.name,
+        container: use.ref.name,
       });
     }
     return out;
@@ -154,11 +187,13 @@ export const IMAGE_NOT_PINNED_RULE: Rule = {
 export const IMAGE_FLOATING_TAG_RULE: Rule = {
   id: 'image-floating-tag',
   severity: Severity.WARNING,
-  title: 'An image tag should not be one that is conventionally moved',
+  title: 'An image tag should name a version, not a moving target',
   reason:
-    'Tags such as "stable", "main" or "edge" are moved to new builds by convention, so the same manifest runs different code over time ' +
-    'and on different nodes.',
-  fix: 'Pin a version tag or a digest, e.g. "nginx:1.27.3" or "nginx@sha256:<digest>"',
+    'Tags such as "stable", "main" or "edge" (DEFAULTS.floatingTags) are moved to new builds by convention, and so is every tag without a ' +
+    'digit: "alpine", "stable-alpine", "lts-slim", "bookworm" name a variant of whatever version is current ("redis:7.2.4-alpine" names ' +
+    'one). The same manifest then runs different code over time and on different nodes, and Kubernetes defaults the pull policy to ' +
+    'IfNotPresent for them, so each node keeps whichever build it pulled first.',
+  fix: 'Pin a version tag or a digest, e.g. "redis:7.2.4-alpine" or "redis@sha256:<digest>"; to accept the tag, suppress this rule for the container with a reason and use imagePullPolicy Always',
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     return pinningFindings(subject, ctx, PinningProblemKind.FLOATING_TAG);
   },
@@ -190,20 +225,55 @@ export const IMAGE_PULL_POLICY_MISSING_RULE: Rule = {
   fix: 'Set imagePullPolicy: IfNotPresent for a pinned image, Always for an accepted mutable tag',
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
-      const policy: unknown = ref.container.imagePullPolicy;
-      if (policy !== undefined && policy !== '') continue;
+    for (const ref of subject.containers) {
+      const policy = ref.container.imagePullPolicy;
+      if ((policy !== undefined && policy !== '') || ref.malformed.has('imagePullPolicy')) continue;
       const image = imageOf(ref);
       const k8sDefault = image === undefined ? undefined : defaultPullPolicy(image, { kubernetesVersion: ctx.kubernetesVersion });
-      const suggested = k8sDefault === 'Always' ? DEFAULTS.mutableTagPullPolicy : DEFAULTS.imagePullPolicy;
+      const mutable = image === undefined ? false : isMutable(image, ctx);
+      const suggested = mutable ? DEFAULTS.mutableTagPullPolicy : DEFAULTS.imagePullPolicy;
+      const caseNote =
+        mutable && k8sDefault === 'IfNotPresent' ? ' (Kubernetes treats only the exact tag "latest" and untagged images as mutable)' : '';
       const defaulted =
         k8sDefault === undefined
           ? 'Kubernetes derives it from the image tag'
-          : `Kubernetes ${ctx.kubernetesVersion} defaults it to ${JSON.stringify(k8sDefault)} for image ${JSON.stringify(image)}`;
+          : `Kubernetes ${ctx.kubernetesVersion} defaults it to ${JSON.stringify(k8sDefault)} for image ${JSON.stringify(image)}${caseNote}`;
       out.push({
         message: `${describeContainer(ref)}: imagePullPolicy is not set, so ${defaulted}; set it explicitly, e.g. ${JSON.stringify(suggested)}`,
         field: `${ref.path}.imagePullPolicy`,
-        container: ref.container.name,
+        container: ref.name,
+      });
+    }
+    return out;
+  },
+};
+
+/** `image-mutable-tag-pull-policy`: an accepted mutable tag that is not pulled on every start. */
+export const IMAGE_MUTABLE_TAG_PULL_POLICY_RULE: Rule = {
+  id: 'image-mutable-tag-pull-policy',
+  severity: Severity.ERROR,
+  title: 'An accepted mutable tag must be pulled on every start (imagePullPolicy Always)',
+  reason:
+    'When a mutable tag (no tag, "latest", or a floating tag) is accepted with a suppression, only imagePullPolicy Always makes nodes resolve ' +
+    'the tag again on each container start; with IfNotPresent or Never every node keeps running whichever build it pulled first, so the ' +
+    "accepted tag means different code on different nodes (the check of Kyverno's imagepullpolicy-always policy).",
+  fix: 'Set imagePullPolicy: Always (SafePod does for allowMutableTag), or pin the image; for images loaded into a kind node, suppress this rule with a reason',
+  check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
+    const out: RuleFinding[] = [];
+    for (const use of imageUses(subject, ctx)) {
+      const policy = use.ref.container.imagePullPolicy;
+      if (use.parsed === undefined || (policy !== 'IfNotPresent' && policy !== 'Never')) continue;
+      const problem = assessPinning(use.parsed, { floatingTags: DEFAULTS.floatingTags }).problems[0];
+      if (problem === undefined || problem.kind === PinningProblemKind.DIGEST_REQUIRED) continue;
+      const rule = problem.kind === PinningProblemKind.NOT_PINNED ? IMAGE_NOT_PINNED_RULE.id : IMAGE_FLOATING_TAG_RULE.id;
+      // only an accepted tag: an unaccepted one is already the finding of the pinning rule
+      if (!suppresses(subject, rule, use.ref.name)) continue;
+      out.push({
+        message:
+          `${describeContainer(use.ref)}: image ${JSON.stringify(use.image)} ${problem.explanation} and is accepted (${rule} is suppressed), ` +
+          `but imagePullPolicy ${JSON.stringify(policy)} keeps whichever build a node pulled first; set imagePullPolicy "Always"`,
+        field: `${use.ref.path}.imagePullPolicy`,
+        container: use.ref.name,
       });
     }
     return out;
@@ -219,7 +289,7 @@ export const IMAGE_PULL_POLICY_INVALID_RULE: Rule = {
   fix: 'Use one of "Always", "IfNotPresent", "Never"',
   check(subject: PodSubject): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
+    for (const ref of subject.containers) {
       const policy: unknown = ref.container.imagePullPolicy;
       if (policy === undefined || policy === '' || isImagePullPolicy(policy)) continue;
       const near = typeof policy === 'string' ? IMAGE_PULL_POLICIES.find((p) => p.toLowerCase() === policy.toLowerCase()) : undefined;
@@ -228,7 +298,7 @@ export const IMAGE_PULL_POLICY_INVALID_RULE: Rule = {
       out.push({
         message: `${describeContainer(ref)}: imagePullPolicy ${JSON.stringify(policy)} is not a value the API server accepts; ${fix}`,
         field: `${ref.path}.imagePullPolicy`,
-        container: ref.container.name,
+        container: ref.name,
       });
     }
     return out;
@@ -245,4 +315,5 @@ export const IMAGE_RULES: readonly Rule[] = Object.freeze([
   IMAGE_DIGEST_REQUIRED_RULE,
   IMAGE_PULL_POLICY_MISSING_RULE,
   IMAGE_PULL_POLICY_INVALID_RULE,
+  IMAGE_MUTABLE_TAG_PULL_POLICY_RULE,
 ]);

@@ -1,90 +1,8 @@
-import type { Finding, JudgeContext, PodSubject, Rule, RuleInfo } from './types';
-import { Severity } from './types';
-
-/** Annotation prefix of suppressions: `safe-pods.cdk8s.io/suppress.<rule-id>` (whole object) or `...<rule-id>.<container>`. */
-export const SUPPRESS_ANNOTATION_PREFIX = 'safe-pods.cdk8s.io/suppress.';
-
-/** Catalogue entry of the rule that reports suppressions without a reason. */
-export const SUPPRESSION_RULE: RuleInfo = Object.freeze({
-  id: 'suppression-without-reason',
-  severity: Severity.ERROR,
-  title: 'A suppression annotation must give a reason',
-  reason:
-    'A finding may be silenced for one object, but a silent suppression hides the decision from reviewers; the reason is the record of why the risk was accepted.',
-  fix: `Set the annotation value to a sentence, e.g. \`${SUPPRESS_ANNOTATION_PREFIX}image-mutable-tag: "local kind cluster, rebuilt on every run"\``,
-});
-
-/** Catalogue entry of the rule that reports suppressions naming no known rule. */
-export const UNKNOWN_SUPPRESSION_RULE: RuleInfo = Object.freeze({
-  id: 'suppression-unknown-rule',
-  severity: Severity.WARNING,
-  title: 'A suppression annotation names a rule that does not exist',
-  reason: 'A misspelled rule id suppresses nothing, so the finding it was meant for still fails the synth.',
-  fix: 'Use a rule id from the README rule catalogue',
-});
-
-interface Suppression {
-  readonly rule: string;
-  readonly container?: string;
-  readonly reason: string;
-  readonly key: string;
-}
-
-function suppressionsOf(subject: PodSubject, ruleIds: ReadonlySet<string>): { list: Suppression[]; findings: Finding[] } {
-  const list: Suppression[] = [];
-  const findings: Finding[] = [];
-  for (const key in subject.annotations) {
-    const value = subject.annotations[key];
-    if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) continue;
-    const rest = key.slice(SUPPRESS_ANNOTATION_PREFIX.length);
-    // rule ids are kebab-case (no dots); a container name follows the first dot
-    const dot = rest.indexOf('.');
-    const rule = dot < 0 ? rest : rest.slice(0, dot);
-    const container = dot < 0 ? undefined : rest.slice(dot + 1);
-    const field = `metadata.annotations[${JSON.stringify(key)}]`;
-    if (!ruleIds.has(rule)) {
-      findings.push({
-        rule: UNKNOWN_SUPPRESSION_RULE.id,
-        severity: UNKNOWN_SUPPRESSION_RULE.severity,
-        field,
-        message: `suppression ${JSON.stringify(key)} names no known rule ${JSON.stringify(rule)}; use a rule id from the catalogue`,
-      });
-      continue;
-    }
-    if (typeof value !== 'string' || value.trim().length === 0) {
-      findings.push({
-        rule: SUPPRESSION_RULE.id,
-        severity: SUPPRESSION_RULE.severity,
-        field,
-        message: `suppression ${JSON.stringify(key)} has no reason; set its value to why the finding is accepted`,
-      });
-      continue;
-    }
-    list.push({ rule, container, reason: value, key });
-  }
-  return { list, findings };
-}
-
-function isSuppressed(f: Finding, suppressions: readonly Suppression[]): boolean {
-  return suppressions.some((s) => s.rule === f.rule && (s.container === undefined || s.container === f.container));
-}
-
-/**
- * The one judge: runs every rule over one pod subject and returns its findings (errors and warnings), after
- * suppressions. It never knows who called it: constructs, the chart guard, the validation plugin and the CLI
- * all call this function.
- */
-export function judgeSubject(subject: PodSubject, ctx: JudgeContext, rules: readonly Rule[]): Finding[] {
-  const { list: suppressions, findings } = suppressionsOf(subject, ruleIdsOf(rules));
-  for (const rule of rules) {
-    const reported = rule.check(subject, ctx);
-    for (const rf of reported) {
-      const f: Finding = { ...rf, rule: rule.id, severity: rf.severity ?? rule.severity };
-      if (suppressions.length === 0 || !isSuppressed(f, suppressions)) findings.push(f);
-    }
-  }
-  return findings;
-}
+import type { PodSubject } from './normalize';
+import type { SuppressionProblem } from './suppressions';
+import { isSuppressed, readSuppressions } from './suppressions';
+import type { Finding, JudgeContext, Rule, RuleInfo } from './types';
+import { Origin, Severity } from './types';
 
 const ruleIdCache = new WeakMap<readonly Rule[], ReadonlySet<string>>();
 
@@ -97,12 +15,49 @@ function ruleIdsOf(rules: readonly Rule[]): ReadonlySet<string> {
   return ids;
 }
 
+/**
+ * The severity of `rule` in `ctx` (`undefined`: switched off): the setting of the repository or app, else the
+ * severity the rule gives this finding (`reported`), else the rule's severity for constructs, else its catalogue
+ * severity.
+ */
+export function severityOf(rule: RuleInfo, ctx: JudgeContext, reported?: Severity): Severity | undefined {
+  const setting = ctx.ruleSettings?.get(rule.id);
+  if (setting === 'off') return undefined;
+  if (setting !== undefined) return setting;
+  if (reported !== undefined) return reported;
+  if (ctx.origin === Origin.CONSTRUCT && rule.constructSeverity !== undefined) return rule.constructSeverity;
+  return rule.severity;
+}
+
+function problemFinding(p: SuppressionProblem, ctx: JudgeContext): Finding | undefined {
+  const severity = severityOf(p.rule, ctx);
+  return severity === undefined ? undefined : { rule: p.rule.id, severity, field: p.field, message: p.message };
+}
+
+/**
+ * The one judge: runs every rule over one pod subject (from `subjectsOf`) and returns its findings, errors and
+ * warnings, after suppressions and the context's rule settings. It never knows who called it: the safe constructs,
+ * the chart guard, the validation plugin and the CLI all call this function.
+ */
+export function judgeSubject(subject: PodSubject, ctx: JudgeContext, rules: readonly Rule[]): Finding[] {
+  const { list: suppressions, problems } = readSuppressions(subject, ruleIdsOf(rules));
+  const findings: Finding[] = [];
+  for (const p of problems) {
+    const f = problemFinding(p, ctx);
+    if (f) findings.push(f);
+  }
+  for (const rule of rules) {
+    if (ctx.ruleSettings?.get(rule.id) === 'off') continue;
+    for (const rf of rule.check(subject, ctx)) {
+      if (suppressions.length > 0 && isSuppressed(suppressions, rule.id, rf.container)) continue;
+      const severity = severityOf(rule, ctx, rf.severity) as Severity;
+      findings.push({ ...rf, rule: rule.id, severity });
+    }
+  }
+  return findings;
+}
+
 /** Whether any finding is an error. */
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === Severity.ERROR);
-}
-
-/** `error image-unpinned: <message>`, the one-line form every entry point prints. */
-export function formatFinding(f: Finding): string {
-  return `${f.severity} ${f.rule}: ${f.message}`;
 }

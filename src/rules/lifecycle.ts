@@ -1,24 +1,21 @@
 import { DEFAULTS } from '../defaults';
 import type { ContainerHookBudgets, ParsedHookBudgets } from '../hooks/budget';
 import { BudgetSource, HOOK_BUDGETS_ANNOTATION, parseHookBudgetAnnotation, readHookBudget } from '../hooks/budget';
-import { preStopExceedsGraceMessage } from '../hooks/grace';
-import { sleepUnsupportedMessage } from '../hooks/messages';
+import { exceedsGrace, MINIMUM_GRACE_SECONDS } from '../hooks/grace';
+import { shellScriptIndexes, visibleSleepSeconds } from '../env/shell';
 import type { LifecycleHandlerJson, LifecycleJson } from '../hooks/types';
 import { FieldErrorType, HOOK_POSITIONS, HookPosition } from '../hooks/types';
-import { SleepSupport, sidecarsSupported, sleepSupport, validateLifecycle } from '../hooks/validate';
+import { runnableHandler, sidecarsSupported, sleepRuns, validateLifecycle } from '../hooks/validate';
 import { KubernetesVersion } from '../k8s/version';
-import type { ContainerRef, JudgeContext, PodSubject, Rule, RuleFinding } from './types';
-import { Severity, containersOf, describeContainer } from './types';
+import type { JudgeContext, PodSubject, Rule, RuleFinding } from './types';
+import type { ContainerRef } from './normalize';
+import { Severity } from './types';
+import { describeContainer } from './normalize';
 
 const BUDGETS_FIELD = `metadata.annotations[${JSON.stringify(HOOK_BUDGETS_ANNOTATION)}]`;
 
-function isObject(x: unknown): x is object {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
-
 function lifecycleOf(ref: ContainerRef): LifecycleJson | undefined {
-  const l = ref.container.lifecycle;
-  return isObject(l) ? (l as LifecycleJson) : undefined;
+  return ref.container.lifecycle;
 }
 
 /** Whether the API server of the target lets this container have hooks (regular containers, sidecars from 1.29). */
@@ -38,31 +35,24 @@ interface HookRef {
 /** The hooks of every container that may have hooks. */
 function hooksOf(subject: PodSubject, version: KubernetesVersion): HookRef[] {
   const out: HookRef[] = [];
-  for (const ref of containersOf(subject)) {
+  for (const ref of subject.containers) {
     const lifecycle = lifecycleOf(ref);
     if (lifecycle === undefined || !hooksAllowed(ref, version)) continue;
     for (const position of HOOK_POSITIONS) {
       const handler = lifecycle[position];
-      if (isObject(handler)) out.push({ ref, position, handler, path: `${ref.path}.lifecycle.${position}` });
+      if (handler !== undefined) out.push({ ref, position, handler, path: `${ref.path}.lifecycle.${position}` });
     }
   }
   return out;
 }
 
-function sleepRuns(version: KubernetesVersion): boolean {
-  const s = sleepSupport(version);
-  return s === SleepSupport.POSITIVE || s === SleepSupport.NON_NEGATIVE;
-}
-
-/** The lifecycle without `sleep` (reported by its own rule on targets that do not run it); a sleep-only hook is removed. */
-function withoutSleep(lifecycle: LifecycleJson): LifecycleJson {
+/** The lifecycle as the other rules judge it on `version`: without a native sleep the version does not run (its own rule reports it). */
+function runnableLifecycle(lifecycle: LifecycleJson, version: KubernetesVersion): LifecycleJson {
   const out: { postStart?: LifecycleHandlerJson; preStop?: LifecycleHandlerJson } = {};
   for (const position of HOOK_POSITIONS) {
     const h = lifecycle[position];
-    if (!isObject(h)) continue;
-    const { sleep, ...rest } = h;
-    if (sleep !== undefined && Object.keys(rest).length === 0) continue;
-    out[position] = rest;
+    const runnable = h === undefined ? undefined : runnableHandler(h, version);
+    if (runnable !== undefined) out[position] = runnable;
   }
   return out;
 }
@@ -71,8 +61,8 @@ function budgetsOf(subject: PodSubject): ParsedHookBudgets {
   return parseHookBudgetAnnotation(subject.annotations[HOOK_BUDGETS_ANNOTATION]);
 }
 
-function declaredOf(budgets: ParsedHookBudgets, container: string): ContainerHookBudgets {
-  return budgets.budgets.get(container) ?? {};
+function declaredOf(budgets: ParsedHookBudgets, container: string | undefined): ContainerHookBudgets {
+  return (container !== undefined && budgets.budgets.get(container)) || {};
 }
 
 function versionText(ctx: JudgeContext): string {
@@ -89,7 +79,7 @@ const NOT_ALLOWED: Rule = {
   fix: 'Move the hook to a regular container, or make the init container a sidecar (`restartPolicy: Always`) on Kubernetes 1.29+',
   check(subject, ctx) {
     const findings: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
+    for (const ref of subject.containers) {
       if (ref.list === 'containers' || ref.container.lifecycle === undefined || ref.container.lifecycle === null) continue;
       if (hooksAllowed(ref, ctx.kubernetesVersion)) continue;
       const who = describeContainer(ref);
@@ -106,7 +96,7 @@ const NOT_ALLOWED: Rule = {
           'lifecycle is set, but the API server refuses hooks on init containers without restartPolicy "Always"; move the hook to a ' +
           'regular container or make this init container a sidecar (Kubernetes 1.29+)';
       }
-      findings.push({ message: `${who}: ${why}`, field: `${ref.path}.lifecycle`, container: ref.container.name });
+      findings.push({ message: `${who}: ${why}`, field: `${ref.path}.lifecycle`, container: ref.name });
     }
     return findings;
   },
@@ -140,14 +130,14 @@ const HANDLER_INVALID: Rule = {
   check(subject, ctx) {
     const version = ctx.kubernetesVersion;
     const findings: RuleFinding[] = [];
-    for (const ref of containersOf(subject)) {
+    for (const ref of subject.containers) {
       const lifecycle = lifecycleOf(ref);
       if (lifecycle === undefined || !hooksAllowed(ref, version)) continue;
-      const errors = validateLifecycle(sleepRuns(version) ? lifecycle : withoutSleep(lifecycle), {
+      const errors = validateLifecycle(runnableLifecycle(lifecycle, version), {
         version,
         containerKind: ref.list,
         restartPolicy: ref.container.restartPolicy,
-        terminationGracePeriodSeconds: subject.podSpec.terminationGracePeriodSeconds,
+        terminationGracePeriodSeconds: subject.spec.terminationGracePeriodSeconds,
         containerPath: ref.path,
       });
       for (const e of errors) {
@@ -156,7 +146,7 @@ const HANDLER_INVALID: Rule = {
         findings.push({
           message: `${describeContainer(ref)}: ${local} is rejected by the ${versionText(ctx)} API server (${text}); ${fixFor(e.type, e.detail)}`,
           field: e.field,
-          container: ref.container.name,
+          container: ref.name,
         });
       }
     }
@@ -177,9 +167,14 @@ const SLEEP_UNSUPPORTED: Rule = {
     return hooksOf(subject, ctx.kubernetesVersion)
       .filter((h) => h.handler.sleep !== undefined)
       .map((h) => ({
-        message: `${describeContainer(h.ref)}: ${sleepUnsupportedMessage(h.position, h.handler.sleep?.seconds, ctx.kubernetesVersion)}`,
+        message:
+          `${describeContainer(h.ref)}: ${h.position} uses the native sleep action ${JSON.stringify({ seconds: h.handler.sleep?.seconds ?? 0 })}, ` +
+          `which ${versionText(ctx)} does not run (PodLifecycleSleepAction is on by default from 1.30; older API servers drop or reject the ` +
+          `field); use an exec sleep (exec ${JSON.stringify(['sleep', String(h.handler.sleep?.seconds ?? 0)])}, ` +
+          `LifecycleHook.execSleep(${h.handler.sleep?.seconds ?? 0}), which needs a sleep binary in the image, so not distroless) or target ` +
+          'Kubernetes 1.30 or newer',
         field: `${h.path}.sleep`,
-        container: h.ref.container.name,
+        container: h.ref.name,
       }));
   },
 };
@@ -202,7 +197,7 @@ const TCP_SOCKET: Rule = {
           `(the hook fails with "invalid handler"${h.position === HookPosition.POST_START ? ' and the container is killed' : ''}); use ` +
           `httpGet, exec or sleep instead`,
         field: `${h.path}.tcpSocket`,
-        container: h.ref.container.name,
+        container: h.ref.name,
       }));
   },
 };
@@ -225,11 +220,32 @@ const HOST_SET: Rule = {
           `request away from the pod ` +
           `and which Pod Security "baseline" forbids from Kubernetes 1.34; remove host and send a Host header if the app needs one`,
         field: `${h.path}.httpGet.host`,
-        container: h.ref.container.name,
+        container: h.ref.name,
         ...(error ? { severity: Severity.ERROR } : {}),
       }));
   },
 };
+
+/**
+ * The sentence for a preStop hook whose budget and shutdown reserve do not fit in the grace period. `grace` undefined
+ * means the field is absent (Kubernetes then applies 30).
+ */
+function preStopExceedsGraceMessage(who: string, budget: number, reserve: number, grace: number | undefined): string {
+  const need = budget + reserve;
+  const effective = grace ?? DEFAULTS.kubernetesTerminationGracePeriodSeconds;
+  const graceText =
+    grace === undefined
+      ? `the ${effective} s Kubernetes applies when terminationGracePeriodSeconds is absent`
+      : `terminationGracePeriodSeconds ${grace}${grace === 0 ? ' (with 0 the kubelet skips preStop hooks altogether)' : ''}`;
+  const consequence =
+    budget >= effective
+      ? `so the kubelet cuts the hook off at ${effective} s and leaves the app ${MINIMUM_GRACE_SECONDS} s after SIGTERM`
+      : `so a hook that uses its budget leaves the app ${Math.max(MINIMUM_GRACE_SECONDS, effective - budget)} s after SIGTERM`;
+  return (
+    `${who}: preStop budget ${budget} s + shutdown reserve ${reserve} s = ${need} s does not fit in ${graceText}, ${consequence}; ` +
+    `set terminationGracePeriodSeconds to at least ${need} or shorten the preStop hook`
+  );
+}
 
 const PRESTOP_EXCEEDS_GRACE: Rule = {
   id: 'lifecycle-prestop-exceeds-grace',
@@ -237,27 +253,26 @@ const PRESTOP_EXCEEDS_GRACE: Rule = {
   title: 'A preStop budget plus shutdown reserve longer than the grace period',
   reason:
     'The grace countdown starts before preStop; the kubelet cuts the hook off at the deadline and then gives the app as little as 2 s after ' +
-    'SIGTERM (kuberuntime_container.go executePreStopHook, killContainer minimumGracePeriodInSeconds); the pod default is 30 s (SetDefaults_PodSpec)',
+    'SIGTERM (kuberuntime_container.go executePreStopHook, killContainer minimumGracePeriodInSeconds); the pod default is 30 s (SetDefaults_PodSpec). ' +
+    'The budget is what the hook shows (native sleep, a timeout wrapper, an exec sleep), else the declared budget, else 10 s.',
   fix: 'Set terminationGracePeriodSeconds to at least the preStop budget plus the shutdown reserve, or shorten the hook',
   check(subject, ctx) {
     const budgets = budgetsOf(subject);
-    const grace = subject.podSpec.terminationGracePeriodSeconds;
-    const effective = grace ?? DEFAULTS.kubernetesTerminationGracePeriodSeconds;
+    const grace = subject.spec.terminationGracePeriodSeconds;
     const findings: RuleFinding[] = [];
     for (const h of hooksOf(subject, ctx.kubernetesVersion)) {
       if (h.position !== HookPosition.PRE_STOP) continue;
-      // on targets without the native sleep, what runs is the rest of the hook (the sleep is reported by lifecycle-sleep-unsupported)
-      const { sleep, ...rest } = h.handler;
-      const handler = sleepRuns(ctx.kubernetesVersion) ? h.handler : rest;
-      if (sleep !== undefined && handler === rest && Object.keys(rest).length === 0) continue;
-      const declared = declaredOf(budgets, h.ref.container.name);
+      // what runs: without a native sleep the target does not run (lifecycle-sleep-unsupported reports that)
+      const handler = runnableHandler(h.handler, ctx.kubernetesVersion);
+      if (handler === undefined) continue;
+      const declared = declaredOf(budgets, h.ref.name);
       const budget = readHookBudget(handler, h.position, declared.preStop).seconds;
       const reserve = declared.shutdownReserve ?? DEFAULTS.shutdownReserveSeconds;
-      if (budget + reserve > effective || effective === 0) {
+      if (exceedsGrace(budget + reserve, grace)) {
         findings.push({
-          message: preStopExceedsGraceMessage(h.ref.container.name, budget, reserve, grace).replace(/^container "[^"]*"/, describeContainer(h.ref)),
+          message: preStopExceedsGraceMessage(describeContainer(h.ref), budget, reserve, grace),
           field: `${subject.podSpecPath}.terminationGracePeriodSeconds`,
-          container: h.ref.container.name,
+          container: h.ref.name,
         });
       }
     }
@@ -268,10 +283,12 @@ const PRESTOP_EXCEEDS_GRACE: Rule = {
 const EXEC_UNBOUNDED: Rule = {
   id: 'lifecycle-exec-unbounded',
   severity: Severity.WARNING,
-  title: 'An exec lifecycle hook without a time bound',
+  title: 'A postStart exec hook without a time bound',
   reason:
-    'The kubelet runs exec hooks with no timeout (handlers.go: "TODO: Pass a proper timeout value"): a hanging postStart keeps the container ' +
-    'out of Running forever, a hanging preStop uses up the grace period',
+    'The kubelet runs exec hooks with no timeout (handlers.go: "TODO: Pass a proper timeout value") and postStart blocks the container from ' +
+    'Running until it returns, so a hanging postStart keeps the container out of Running forever. A preStop hook is not reported: the ' +
+    'kubelet cuts it off at the grace period, and lifecycle-prestop-exceeds-grace judges whether it fits. A suggested bound is never ' +
+    'shorter than what the hook visibly needs (the `sleep N` it runs) plus the default postStart budget.',
   fix:
     `Wrap the command in \`timeout -s KILL <seconds>\` (LifecycleHook.exec does; the image needs coreutils or busybox timeout), or declare ` +
     `the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` annotation`,
@@ -280,20 +297,22 @@ const EXEC_UNBOUNDED: Rule = {
     const findings: RuleFinding[] = [];
     for (const h of hooksOf(subject, ctx.kubernetesVersion)) {
       const command = h.handler.exec?.command;
-      if (!Array.isArray(command) || command.length === 0) continue;
-      const declared = declaredOf(budgets, h.ref.container.name)[h.position];
+      if (h.position !== HookPosition.POST_START || command === undefined || command.length === 0) continue;
+      const declared = declaredOf(budgets, h.ref.name)[h.position];
       const budget = readHookBudget({ exec: h.handler.exec }, h.position, declared);
       if (budget.source !== BudgetSource.DEFAULT) continue;
-      const wrapped = ['timeout', '-s', 'KILL', String(budget.seconds), ...command];
+      const script = shellScriptIndexes(command).map((i) => command[i]);
+      const sleeps = visibleSleepSeconds(script.join('\n'));
+      const bound = sleeps + DEFAULTS.postStartBudgetSeconds;
+      const why = sleeps > 0 ? ` (the ${sleeps} s it visibly sleeps plus ${DEFAULTS.postStartBudgetSeconds} s)` : '';
+      const wrapped = ['timeout', '-s', 'KILL', String(bound), ...command];
       findings.push({
         message:
-          `${describeContainer(h.ref)}: ${h.position} exec ${JSON.stringify(command)} has no time bound, and Kubernetes puts no timeout on ` +
-          `exec hooks ` +
-          `(${h.position === HookPosition.POST_START ? 'a hang keeps the container out of Running' : 'a hang uses up the grace period'}); ` +
-          `wrap it as ${JSON.stringify(wrapped)} (the image needs timeout from coreutils or busybox) or declare its budget in the ` +
-          `${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} annotation`,
+          `${describeContainer(h.ref)}: postStart exec ${JSON.stringify(command)} has no time bound, and Kubernetes puts no timeout on ` +
+          `exec hooks, so a hang keeps the container out of Running; wrap it as ${JSON.stringify(wrapped)}${why} (the image needs timeout ` +
+          `from coreutils or busybox) or declare its budget in the ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} annotation`,
         field: `${h.path}.exec.command`,
-        container: h.ref.container.name,
+        container: h.ref.name,
       });
     }
     return findings;
@@ -303,18 +322,20 @@ const EXEC_UNBOUNDED: Rule = {
 const POSTSTART_UNBOUNDED: Rule = {
   id: 'lifecycle-poststart-unbounded',
   severity: Severity.WARNING,
+  constructSeverity: Severity.ERROR,
   title: 'A postStart httpGet hook without a declared budget',
   reason:
     "The kubelet's lifecycle HTTP client has no timeout (kubelet.go insecureContainerLifecycleHTTPClient) and postStart blocks the container " +
-    'from Running until it returns; nothing cuts a hanging postStart request off',
+    'from Running until it returns; nothing cuts a hanging postStart request off. An error for safe constructs, whose author can declare ' +
+    'the budget (LifecycleHook.httpGet budgetSeconds) or use a bounded exec hook; a warning for manifests.',
   fix:
     `Use an exec hook wrapped in \`timeout\`, or acknowledge the risk by declaring the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` ` +
     `annotation (LifecycleHook.httpGet budgetSeconds)`,
   check(subject, ctx) {
     const budgets = budgetsOf(subject);
     return hooksOf(subject, ctx.kubernetesVersion)
-      .filter((h) => h.position === HookPosition.POST_START && isObject(h.handler.httpGet))
-      .filter((h) => declaredOf(budgets, h.ref.container.name).postStart === undefined)
+      .filter((h) => h.position === HookPosition.POST_START && h.handler.httpGet !== undefined)
+      .filter((h) => declaredOf(budgets, h.ref.name).postStart === undefined)
       .map((h) => ({
         message:
           `${describeContainer(h.ref)}: postStart httpGet on port ${JSON.stringify(h.handler.httpGet?.port)} has no time bound, because the ` +
@@ -322,7 +343,7 @@ const POSTSTART_UNBOUNDED: Rule = {
           `and the container does not reach Running until the request returns; use an exec hook wrapped in timeout, or declare its budget in ` +
           `the ${JSON.stringify(HOOK_BUDGETS_ANNOTATION)} annotation`,
         field: `${h.path}.httpGet`,
-        container: h.ref.container.name,
+        container: h.ref.name,
       }));
   },
 };
@@ -349,7 +370,7 @@ const BUDGET_ANNOTATION_INVALID: Rule = {
         },
       ];
     }
-    const names = new Set(containersOf(subject).map((r) => r.container.name));
+    const names = new Set(subject.containers.map((r) => r.container.name));
     return [...parsed.budgets.keys()]
       .filter((name) => !names.has(name))
       .map((name) => ({

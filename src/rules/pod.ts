@@ -1,6 +1,7 @@
 import { validateDns1123Label } from '../k8s/names';
 import type { Rule, RuleFinding } from './types';
-import { containersOf, Severity } from './types';
+import { describeContainer } from './normalize';
+import { Severity } from './types';
 
 /** A pod needs at least one container. */
 export const POD_NO_CONTAINERS: Rule = {
@@ -10,15 +11,12 @@ export const POD_NO_CONTAINERS: Rule = {
   reason: 'ValidatePodSpec: `spec.containers` is Required; the API server rejects a pod (or template) without one.',
   fix: 'Pass `containers` or call `addContainer()`',
   check(subject) {
-    const n = subject.podSpec.containers?.length ?? 0;
-    return n > 0
-      ? []
-      : [
-          {
-            field: `${subject.podSpecPath}.containers`,
-            message: `${subject.podSpecPath}.containers is empty; a pod needs at least one container: pass containers or call addContainer()`,
-          },
-        ];
+    const field = `${subject.podSpecPath}.containers`;
+    if (subject.containers.some((c) => c.list === 'containers')) return [];
+    // a list of the wrong type, or of null entries, is a field-type-invalid finding
+    if (subject.problems.some((p) => p.field.startsWith(field))) return [];
+    const what = subject.spec.containers === undefined ? 'is missing (Required value)' : 'is empty (Required value)';
+    return [{ field, message: `${field} ${what}; a pod needs at least one container: pass containers or call addContainer()` }];
   },
 };
 
@@ -33,14 +31,23 @@ export const CONTAINER_NAME: Rule = {
   check(subject) {
     const out: RuleFinding[] = [];
     const seen = new Map<string, string>();
-    for (const ref of containersOf(subject)) {
-      const name = ref.container.name;
-      const errs = validateDns1123Label(name ?? '');
+    for (const ref of subject.containers) {
+      const name = ref.name;
+      if (name === undefined || name === '') {
+        // a name of the wrong JSON type is a field-type-invalid finding
+        if (ref.malformed.has('name')) continue;
+        out.push({
+          field: `${ref.path}.name`,
+          message: `${describeContainer(ref)}: name is required (Required value); give the container a lower-case DNS label, e.g. "app"`,
+        });
+        continue;
+      }
+      const errs = validateDns1123Label(name);
       if (errs.length > 0) {
         out.push({
           field: `${ref.path}.name`,
           container: name,
-          message: `container ${JSON.stringify(name)}: the name is invalid: ${errs[0]}; use a lower-case DNS label`,
+          message: `${describeContainer(ref)}: the name is invalid (Invalid value: ${errs[0]}); use a lower-case DNS label`,
         });
         continue;
       }
@@ -59,5 +66,21 @@ export const CONTAINER_NAME: Rule = {
   },
 };
 
+/** A field of the wrong JSON type: found while the object is read (`subjectsOf`), reported here. */
+export const FIELD_TYPE_INVALID: Rule = {
+  id: 'field-type-invalid',
+  severity: Severity.ERROR,
+  title: 'A field the API server decodes has the wrong JSON type',
+  reason:
+    'The API server decodes an object into typed Go structs and refuses it when a field has another JSON type ("json: cannot unmarshal ' +
+    'bool into Go struct field EnvVar.value of type string"). The classic cause is YAML: kubectl reads YAML 1.1, where unquoted yes, no, ' +
+    'on, off, true and false are booleans and unquoted digits are numbers, so `value: yes` or `value: 9080` reaches the API server as a ' +
+    'boolean or a number where a string belongs. The field is left out of every other check.',
+  fix: 'Give the field the type the message names; quote strings that look like booleans or numbers ("yes", "9080")',
+  check(subject) {
+    return subject.problems as RuleFinding[];
+  },
+};
+
 /** Pod-level rules. */
-export const POD_RULES: readonly Rule[] = Object.freeze([POD_NO_CONTAINERS, CONTAINER_NAME]);
+export const POD_RULES: readonly Rule[] = Object.freeze([FIELD_TYPE_INVALID, POD_NO_CONTAINERS, CONTAINER_NAME]);

@@ -12,7 +12,8 @@ import {
   resourceListsEqual,
 } from '../runtime-class/admission';
 import { invalidRuntimeClassNameMessage, unknownRuntimeClassMessage } from '../runtime-class/resolve';
-import type { PodSubject, Rule, RuleFinding, RuntimeClassFacts } from './types';
+import type { RuntimeClassFacts } from '../k8s/shapes';
+import type { PodSubject, Rule, RuleFinding } from './types';
 import { Severity } from './types';
 
 function consequence(subject: PodSubject): string {
@@ -20,7 +21,7 @@ function consequence(subject: PodSubject): string {
 }
 
 function nameOf(subject: PodSubject): string | undefined {
-  const n = subject.podSpec.runtimeClassName;
+  const n = subject.spec.runtimeClassName;
   return typeof n === 'string' ? n : undefined;
 }
 
@@ -80,7 +81,7 @@ export const RUNTIME_CLASS_NODE_SELECTOR_CONFLICT: Rule = {
   fix: "Remove the key from the pod's nodeSelector (admission adds the class's value) or give it the class's value",
   check(subject: PodSubject, ctx): RuleFinding[] {
     const rc = knownClass(subject, ctx.runtimeClasses);
-    const pod = subject.podSpec.nodeSelector;
+    const pod = subject.spec.nodeSelector;
     if (!rc || !rc.nodeSelector || !pod) return [];
     const out: RuleFinding[] = [];
     for (const [key, want] of Object.entries(rc.nodeSelector)) {
@@ -107,7 +108,7 @@ export const RUNTIME_CLASS_OVERHEAD_MISMATCH: Rule = {
     'RuntimeClass defined Overhead"), k8s plugin/pkg/admission/runtimeclass/admission.go setOverhead/validateOverhead.',
   fix: 'Remove spec.overhead; put the overhead on the RuntimeClass (overhead.podFixed)',
   check(subject: PodSubject, ctx): RuleFinding[] {
-    const overhead = subject.podSpec.overhead;
+    const overhead = subject.spec.overhead;
     if (overhead === undefined || overhead === null) return [];
     const field = `${subject.podSpecPath}.overhead`;
     const shown = JSON.stringify(overhead);

@@ -1,42 +1,23 @@
-import type { ContainerJson, PodSpecJson, RuntimeClassFacts, ServiceFacts } from '../k8s/shapes';
+import type { RuntimeClassFacts, ServiceFacts } from '../k8s/shapes';
 import type { KubernetesVersion } from '../k8s/version';
+import type { PodSubject } from './normalize';
 
-export type { ContainerJson, EnvVarJson, JsonObject, LifecycleHandlerJson, PodSpecJson, RuntimeClassFacts, ServiceFacts } from '../k8s/shapes';
+export type { PodSubject } from './normalize';
 
-/** How bad a finding is. */
-export enum Severity {
-  /** The manifest is refused: synth fails, the CLI exits 1. */
-  ERROR = 'error',
-  /** Reported, but the manifest is still written. */
-  WARNING = 'warning',
+import type { Severity } from '../defaults';
+
+export { Severity } from '../defaults';
+
+/** Where the judged pod spec comes from: it decides the severity of the rules that are stricter for constructs. */
+export enum Origin {
+  /** A manifest read from a file, a raw `ApiObject`, or a workload judged by the chart guard. */
+  MANIFEST = 'manifest',
+  /** A pod built by a safe construct (`SafePod`), whose author can always do better: see `Rule.constructSeverity`. */
+  CONSTRUCT = 'construct',
 }
 
-/**
- * One object whose pod spec is judged: a Pod, or a workload with a pod template.
- */
-export interface PodSubject {
-  /** `Pod`, `Deployment`, `CronJob`, ... */
-  readonly kind: string;
-  /** `metadata.name` of the object. */
-  readonly name: string;
-  /**
-   * `metadata.namespace` of the object.
-   *
-   * @default - not set (the namespace the manifest is applied to, usually `default`)
-   */
-  readonly namespace?: string;
-  /** `metadata.annotations` of the object (suppressions are read from here). */
-  readonly annotations: Readonly<Record<string, string>>;
-  /** The pod spec. */
-  readonly podSpec: PodSpecJson;
-  /** Where the pod spec sits in the object, e.g. `spec` or `spec.template.spec`. */
-  readonly podSpecPath: string;
-  /**
-   * Whether the object is a Pod (true) or a template that creates Pods (false). Some API rules
-   * (whitespace in images, admission) apply to Pods only.
-   */
-  readonly isPod: boolean;
-}
+/** What a repository or app says about one rule: its severity, or `off`. */
+export type RuleSetting = Severity | 'off';
 
 /** Everything the judge knows beyond the object itself. */
 export interface JudgeContext {
@@ -57,11 +38,23 @@ export interface JudgeContext {
    * @default - collisions are not checked
    */
   readonly services?: readonly ServiceFacts[];
+  /**
+   * Where the pod spec comes from.
+   *
+   * @default Origin.MANIFEST
+   */
+  readonly origin?: Origin;
+  /**
+   * Severity overrides by rule id (`off` switches a rule off), e.g. from the repository's config file.
+   *
+   * @default - every rule at its catalogue severity
+   */
+  readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
 }
 
 /** What a rule reports, before the judge adds the rule's id and severity. */
 export interface RuleFinding {
-  /** One sentence, no trailing period: subject, offending value (JSON-quoted), the rule, the fix. */
+  /** One sentence, no trailing period: the container, the offending value (JSON-quoted), the rule, the fix. */
   readonly message: string;
   /** The field, as a path from the object's root, e.g. `spec.containers[0].image`. */
   readonly field: string;
@@ -72,7 +65,7 @@ export interface RuleFinding {
    */
   readonly container?: string;
   /**
-   * Overrides the rule's severity for this finding.
+   * Overrides the rule's severity for this finding (a rule whose severity depends on the target version).
    *
    * @default - the rule's severity
    */
@@ -81,7 +74,7 @@ export interface RuleFinding {
 
 /** A finding as reported by every entry point. */
 export interface Finding extends RuleFinding {
-  /** The id of the rule, e.g. `image-unpinned`. */
+  /** The id of the rule, e.g. `image-not-pinned`. */
   readonly rule: string;
   /** The severity. */
   readonly severity: Severity;
@@ -89,10 +82,17 @@ export interface Finding extends RuleFinding {
 
 /** The catalogue entry of a rule, without its check. */
 export interface RuleInfo {
-  /** Stable id (kebab-case), used in suppressions and reports. */
+  /** Stable id (kebab-case), used in suppressions, settings and reports. */
   readonly id: string;
   /** Default severity. */
   readonly severity: Severity;
+  /**
+   * The severity for pods built by a safe construct (`SafePod`), when it is stricter than `severity`: a construct's
+   * author can always write the safe form, a manifest's reader may not be able to change it.
+   *
+   * @default - the same as `severity`
+   */
+  readonly constructSeverity?: Severity;
   /** One-line title. */
   readonly title: string;
   /** The upstream behaviour that makes this a problem, with its source. */
@@ -103,40 +103,6 @@ export interface RuleInfo {
 
 /** A rule: catalogue entry plus its check over one pod subject. */
 export interface Rule extends RuleInfo {
-  /** Returns the findings of this rule for one subject (empty when it passes). */
+  /** Returns the findings of this rule for one subject (empty when it passes). Never throws. */
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[];
-}
-
-/** A container with its kind and index, as the rules iterate them. */
-export interface ContainerRef {
-  readonly container: ContainerJson;
-  /** `containers`, `initContainers` or `ephemeralContainers`. */
-  readonly list: 'containers' | 'initContainers' | 'ephemeralContainers';
-  readonly index: number;
-  /** Field path of the container, e.g. `spec.containers[0]`. */
-  readonly path: string;
-}
-
-const containerRefCache = new WeakMap<PodSubject, ContainerRef[]>();
-
-/**
- * Every container of a pod spec, regular, init and ephemeral, with its field path. Computed once per subject (every
- * rule asks), so treat the result as read-only.
- */
-export function containersOf(subject: PodSubject): ContainerRef[] {
-  const cached = containerRefCache.get(subject);
-  if (cached) return cached;
-  const out: ContainerRef[] = [];
-  for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
-    const cs = subject.podSpec[list] ?? [];
-    cs.forEach((container, index) => out.push({ container, list, index, path: `${subject.podSpecPath}.${list}[${index}]` }));
-  }
-  containerRefCache.set(subject, out);
-  return out;
-}
-
-/** `init container "x"`, `container "x"` or `ephemeral container "x"`, for messages. */
-export function describeContainer(ref: ContainerRef): string {
-  const kind = ref.list === 'initContainers' ? 'init container' : ref.list === 'ephemeralContainers' ? 'ephemeral container' : 'container';
-  return `${kind} ${JSON.stringify(ref.container.name)}`;
 }

@@ -9,7 +9,7 @@
 import * as fc from 'fast-check';
 import { POD_KINDS } from '../../src/admission/subject';
 import { HOOK_BUDGETS_ANNOTATION } from '../../src/hooks/budget';
-import { SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/judge';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/suppressions';
 import { RULE_CATALOGUE } from '../../src/rules/catalogue';
 
 const HEX = '0123456789abcdef';
@@ -40,7 +40,24 @@ const PATHS = {
   bad: ['App', 'a..b', 'a-', '', 'é', 'a//b', 'x'.repeat(256), 'a___b'],
 };
 const TAGS = {
-  ok: ['', ':1.27.3', ':1.27.3', ':latest', ':LATEST', ':Latest', ':stable', ':Main', ':nightly', ':v1', ':_x', `:${'x'.repeat(128)}`],
+  ok: [
+    '',
+    ':1.27.3',
+    ':1.27.3',
+    ':1.27-alpine',
+    ':latest',
+    ':LATEST',
+    ':Latest',
+    ':stable',
+    ':Main',
+    ':nightly',
+    ':alpine',
+    ':stable-alpine',
+    ':lts-slim',
+    ':v1',
+    ':_x',
+    `:${'x'.repeat(128)}`,
+  ],
   bad: [':-bad', ':', `:${'x'.repeat(129)}`, ':a:b', ':.x'],
 };
 const DIGESTS = {
@@ -220,7 +237,7 @@ function containerArb(extra: Record<string, fc.Arbitrary<unknown>> = {}): fc.Arb
     {
       name: nameArb,
       image: imageArb,
-      imagePullPolicy: fc.constantFrom('Always', 'IfNotPresent', 'Never', 'always', ''),
+      imagePullPolicy: fc.constantFrom('Always', 'IfNotPresent', 'IfNotPresent', 'Never', 'always', ''),
       env: fc.array(envArb, { maxLength: 4 }),
       envFrom: fc.array(envFromArb, { maxLength: 2 }),
       lifecycle: lifecycleArb,
@@ -242,8 +259,16 @@ const specArb = fc.record(
   { requiredKeys: ['containers'] },
 );
 
-const SUPPRESSED_RULES = [...RULE_CATALOGUE.map((r) => r.id), 'bogus', 'image-not-pinned', 'image-floating-tag', 'image-not-pinned'];
-const REASONS = ['', ' ', 'accepted: local kind cluster', '\u00a0', '\ufeff', '\u0085'];
+// the pinning rules often, so accepted mutable tags (and image-mutable-tag-pull-policy) come up
+const SUPPRESSED_RULES = [
+  ...RULE_CATALOGUE.map((r) => r.id),
+  'bogus',
+  ...Array.from({ length: 6 }, () => ['image-not-pinned', 'image-floating-tag']).flat(),
+];
+// a reason needs visible text: blanks, zero-width and format characters are none; punctuation alone is one
+const REASONS = ['', ' ', 'accepted: local kind cluster', 'accepted', '\u00a0', '\ufeff', '\u0085', '\u200b', '\u2060\u200d', '-', '\u00e9'];
+// suppressions name the pod's containers, and sometimes one it does not have
+const SUPPRESSED_CONTAINERS = [...NAMES, 'main', 'main', 'ghost'];
 const BUDGETS = [
   '{"main":{"preStop":25}}',
   '{"web":{"shutdownReserve":5,"preStop":1}}',
@@ -258,7 +283,11 @@ const annotationsArb: fc.Arbitrary<Record<string, string>> = fc
       {
         weight: 6,
         arbitrary: fc
-          .tuple(fc.constantFrom(...SUPPRESSED_RULES), fc.option(nameArb, { nil: undefined }), fc.constantFrom(...REASONS))
+          .tuple(
+            fc.constantFrom(...SUPPRESSED_RULES),
+            fc.option(fc.constantFrom(...SUPPRESSED_CONTAINERS), { nil: undefined }),
+            fc.constantFrom(...REASONS),
+          )
           .map(([rule, container, reason]): [string, string] => [
             `${SUPPRESS_ANNOTATION_PREFIX}${rule}${container === undefined ? '' : `.${container}`}`,
             reason,

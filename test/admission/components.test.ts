@@ -1,14 +1,14 @@
 /**
  * Parity of the building blocks, one value at a time against the judge's own functions: the image facts against
  * `ImageReference.parse`, the hook budgets against `readHookBudget`, env names against `validateEnvVarName` and
- * `validateRelaxedEnvVarName`, the blank-reason test against `String.prototype.trim`, edge white space against
+ * `validateRelaxedEnvVarName`, the reason test against `hasVisibleText`, edge white space against
  * `hasEdgeWhitespace`. Each is evaluated with `@bufbuild/cel` inside a generated policy, on an admitted Pod.
  */
 import type { CelValue } from '@bufbuild/cel';
 import { isCelList, isCelMap } from '@bufbuild/cel';
 import * as fc from 'fast-check';
 import { str } from '../../src/admission/cel';
-import { BLANK, EDGE_SPACE } from '../../src/admission/patterns';
+import { EDGE_SPACE, VISIBLE_TEXT } from '../../src/admission/patterns';
 import { admissionPolicies } from '../../src/admission/policies';
 import type { ValidatingAdmissionPolicyJson } from '../../src/admission/policies';
 import { BudgetSource, readHookBudget } from '../../src/hooks/budget';
@@ -17,7 +17,8 @@ import { ImageReference, hasEdgeWhitespace } from '../../src/image/reference';
 import { validateEnvVarName, validateRelaxedEnvVarName } from '../../src/k8s/names';
 import { KubernetesVersion } from '../../src/k8s/version';
 import { commandArb, imageArb } from './arbitraries';
-import { admit, evalCel, evaluate } from './harness';
+import { admit, evalCel, evaluate, RE2_ENGINE } from './harness';
+import { hasVisibleText } from '../../src/rules/suppressions';
 
 /** A CEL value as plain JS (lists as arrays, maps as objects, ints as numbers). */
 function js(x: unknown): unknown {
@@ -158,13 +159,28 @@ describe('env names in the policies', () => {
 
 describe('white space in the policies', () => {
   const SPACEY = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u0085', '\ufeff', '\u2028', '\u200b', '\u180e', 'a'), maxLength: 4 });
-  test('a reason is blank exactly when the judge trims it to nothing', () => {
+  const REASONS = fc.string({
+    unit: fc.constantFrom(' ', '\t', '\u00a0', '\u200b', '\u2060', '\ufeff', '\u0301', '-', 'a', '7', '😀', '\u3000'),
+    maxLength: 4,
+  });
+  test('a suppression has a reason exactly when the judge sees visible text (hasVisibleText)', () => {
     fc.assert(
-      fc.property(SPACEY, (reason) => {
-        expect({ reason, blank: evalCel(`x.matches(${str(BLANK)})`, { x: reason }) }).toEqual({ reason, blank: reason.trim().length === 0 });
+      fc.property(REASONS, (reason) => {
+        expect({ reason, visible: evalCel(`x.matches(${str(VISIBLE_TEXT)})`, { x: reason }) }).toEqual({ reason, visible: hasVisibleText(reason) });
       }),
       { numRuns: 300, seed: 5 },
     );
+  });
+
+  test('the RE2 class of visible text (the engine @bufbuild/cel uses) holds exactly the code points of the JavaScript one', () => {
+    const re = RE2_ENGINE.compile(VISIBLE_TEXT);
+    const differ: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      if (re.test(ch) !== hasVisibleText(ch)) differ.push(cp.toString(16));
+    }
+    expect(differ).toEqual([]);
   });
 
   test('an image has edge white space exactly when hasEdgeWhitespace says so (Go unicode.IsSpace)', () => {

@@ -41,8 +41,39 @@ describe('SafePodsAdmissionPolicies', () => {
     for (const o of Testing.synth(chart)) expect(o.metadata.namespace).toBeUndefined();
   });
 
+  test('takes the rule settings from SafePodsSettings (and so from the config file); its props win over them', () => {
+    const app = Testing.app();
+    SafePodsSettings.set(app, {
+      kubernetesVersion: KubernetesVersion.V1_31,
+      configFile: false,
+      rules: { 'image-floating-tag': 'off', 'env-duplicate-name': Severity.WARNING, 'lifecycle-host-set': Severity.ERROR },
+    });
+    const chart = new Chart(app, 'bootstrap');
+    new SafePodsAdmissionPolicies(chart, 'safe-pods', { severities: { 'lifecycle-host-set': Severity.WARNING } });
+    const ruleSettings = new Map<string, Severity | 'off'>([
+      ['image-floating-tag', 'off'],
+      ['env-duplicate-name', Severity.WARNING],
+    ]);
+    expect(Testing.synth(chart)).toEqual(
+      JSON.parse(
+        JSON.stringify(
+          admissionPolicies({ kubernetesVersion: KubernetesVersion.V1_31, ruleSettings, severities: { 'lifecycle-host-set': Severity.WARNING } })
+            .objects,
+        ),
+      ),
+    );
+    const bindings = Testing.synth(chart).filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
+    const actions = (rule: string): unknown => bindings.find((b) => b.metadata.name.startsWith(`${rule}.`))?.spec.validationActions;
+    expect(actions('image-floating-tag')).toBeUndefined();
+    expect(actions('env-duplicate-name')).toEqual(['Warn']);
+    expect(actions('lifecycle-host-set')).toEqual(['Warn']);
+  });
+
   test('refuses a target before 1.30 from SafePodsSettings, naming the construct and the fix', () => {
-    const chart = new Chart(new App(), 'bootstrap');
+    const app = new App();
+    // without the repository's config file (which targets 1.30), the library default 1.27 is in force
+    SafePodsSettings.set(app, { configFile: false });
+    const chart = new Chart(app, 'bootstrap');
     expect(() => new SafePodsAdmissionPolicies(chart, 'safe-pods')).toThrow(
       /SafePodsAdmissionPolicies "bootstrap\/safe-pods": the Kubernetes version in force is 1\.27, but ValidatingAdmissionPolicy needs 1\.30 or newer; set kubernetesVersion/,
     );

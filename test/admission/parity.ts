@@ -53,7 +53,7 @@ export function compare(raw: Record<string, unknown>, options: ParityOptions): O
     return {
       rule,
       judge: judged(rule),
-      model: modelVerdict(rule, raw, admitted.object, options, judged),
+      model: modelVerdict(rule, raw, options, judged),
       cel: { error: failed && actions.includes('Deny'), warning: failed && actions.includes('Warn') },
       message: outcome.message,
       errored: outcome.result === 'error',

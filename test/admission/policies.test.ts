@@ -11,8 +11,8 @@ import type { AdmissionPoliciesOptions, ValidatingAdmissionPolicyJson } from '..
 import { POD_KINDS, RULES_ANNOTATION } from '../../src/admission/subject';
 import { KubernetesVersion } from '../../src/k8s/version';
 import { RULE_CATALOGUE } from '../../src/rules/catalogue';
-import { SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/judge';
-import { subjectsOf } from '../../src/rules/subjects';
+import { subjectsOf } from '../../src/rules/normalize';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/suppressions';
 import { Severity } from '../../src/rules/types';
 import { ENVELOPE, estimatePolicy } from './cost';
 import { admit, admitWithPolicies } from './harness';
@@ -144,7 +144,7 @@ describe('admissionPolicies', () => {
     expect(actions(KubernetesVersion.V1_34)).toEqual(['Deny']);
   });
 
-  test('severity overrides change the binding, and a rule the judge raises itself stays raised', () => {
+  test('severity overrides change the binding, and win over the severity a rule gives itself, as in the judge (severityOf)', () => {
     const set = admissionPolicies({
       kubernetesVersion: KubernetesVersion.V1_34,
       severities: { 'image-floating-tag': Severity.ERROR, 'image-not-pinned': Severity.WARNING, 'lifecycle-host-set': Severity.WARNING },
@@ -152,10 +152,27 @@ describe('admissionPolicies', () => {
     const actions = (id: string): readonly string[] => set.bindings.find((b) => ruleOf(b) === id)!.spec.validationActions;
     expect(actions('image-floating-tag')).toEqual(['Deny']);
     expect(actions('image-not-pinned')).toEqual(['Warn']);
-    expect(actions('lifecycle-host-set')).toEqual(['Deny']);
+    expect(actions('lifecycle-host-set')).toEqual(['Warn']);
   });
 
-  test('switched-off rules get no policy, and a suppression naming one is then a suppression of an unknown rule', () => {
+  test('rule settings in the shape of the config file and SafePodsSettings; severities and disabledRules win over them', () => {
+    const ruleSettings = new Map<string, Severity | 'off'>([
+      ['image-floating-tag', Severity.ERROR],
+      ['env-duplicate-name', 'off'],
+      ['lifecycle-host-set', Severity.ERROR],
+      ['suppression-unknown-container', 'off'],
+    ]);
+    const set = admissionPolicies({ ruleSettings, severities: { 'lifecycle-host-set': Severity.WARNING }, disabledRules: ['image-floating-tag'] });
+    const actions = (id: string): readonly string[] | undefined => set.bindings.find((b) => ruleOf(b) === id)?.spec.validationActions;
+    expect(actions('image-floating-tag')).toBeUndefined();
+    expect(actions('env-duplicate-name')).toBeUndefined();
+    expect(actions('suppression-unknown-container')).toBeUndefined();
+    expect(actions('lifecycle-host-set')).toEqual(['Warn']);
+    expect(actions('image-not-pinned')).toEqual(['Deny']);
+    expect(() => admissionPolicies({ ruleSettings: new Map([['nope', 'off']]) })).toThrow(/unknown rule id "nope"/);
+  });
+
+  test('switched-off rules get no policy, and a suppression naming one is still a suppression of a known rule, as in the judge', () => {
     const set = admissionPolicies({ disabledRules: ['image-not-pinned'] });
     expect(set.policies.map(ruleOf)).not.toContain('image-not-pinned');
     const pod = admit(
@@ -168,7 +185,8 @@ describe('admissionPolicies', () => {
       ADMISSION_POLICY_MIN_VERSION,
     );
     if (!pod.admitted) throw new Error(pod.reason);
-    expect(admitWithPolicies(set, pod.object).warned.map((o) => o.policy)).toEqual([`suppression-unknown-rule${POLICY_NAME_SUFFIX}`]);
+    expect(admitWithPolicies(set, pod.object).warned).toEqual([]);
+    expect(admitWithPolicies(set, pod.object).denied).toEqual([]);
     expect(admitWithPolicies(admissionPolicies(), pod.object).warned).toEqual([]);
   });
 

@@ -13,21 +13,23 @@ const IMAGE_RULE: Rule = {
   reason: 'test',
   fix: 'pin it',
   check: (s) =>
-    (s.podSpec.containers ?? []).flatMap((c, i) => {
-      const field = `${s.podSpecPath}.containers[${i}].image`;
-      if (c.image?.endsWith(':latest'))
-        return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
-      if (c.image !== undefined && !c.image.includes(':'))
-        return [
-          {
-            message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} has no tag`,
-            field,
-            container: c.name,
-            severity: Severity.WARNING,
-          },
-        ];
-      return [];
-    }),
+    s.containers
+      .filter((c) => c.list === 'containers')
+      .flatMap(({ container: c, path }) => {
+        const field = `${path}.image`;
+        if (c.image?.endsWith(':latest'))
+          return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
+        if (c.image !== undefined && !c.image.includes(':'))
+          return [
+            {
+              message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} has no tag`,
+              field,
+              container: c.name,
+              severity: Severity.WARNING,
+            },
+          ];
+        return [];
+      }),
 };
 
 /** Reports a `runtimeClassName` the context does not know (stands in for the real `runtime-class-unknown`). */
@@ -38,7 +40,7 @@ const RUNTIME_CLASS_RULE: Rule = {
   reason: 'test',
   fix: 'define it',
   check: (s, ctx) => {
-    const name = s.podSpec.runtimeClassName;
+    const name = s.spec.runtimeClassName;
     if (name === undefined) return [];
     if (ctx.runtimeClasses === undefined) throw new Error('the CLI must always know the RuntimeClasses');
     return ctx.runtimeClasses.has(name)
@@ -152,14 +154,14 @@ describe('check', () => {
         },
         expect.objectContaining({ severity: 'warning', container: 'side', path: 'spec.template.spec.containers[1].image', line: 13 }),
       ],
-      summary: { errors: 1, warnings: 1, files: 1, objects: 1 },
+      summary: { errors: 1, warnings: 1, files: 1, objects: 1, judged: 1, notJudged: {} },
     });
   });
 
   test('checks every document of a multi-document file and skips empty documents', async () => {
     const file = write('multi.yaml', `---\n${GOOD_POD}---\n# just a comment\n---\n---\n${BAD_DEPLOYMENT}---\n`);
     const out = JSON.parse((await run(['check', '--format=json', file])).stdout);
-    expect(out.summary).toEqual({ errors: 1, warnings: 1, files: 1, objects: 2 });
+    expect(out.summary).toEqual({ errors: 1, warnings: 1, files: 1, objects: 2, judged: 2, notJudged: {} });
     expect(out.findings.map((f: any) => [f.document, f.line])).toEqual([
       [3, 24],
       [3, 26],
@@ -298,6 +300,7 @@ describe('rules', () => {
       ['test-runtime-class', 'error', 'RuntimeClasses exist'],
       ['suppression-without-reason', 'error', 'A suppression annotation must give a reason'],
       ['suppression-unknown-rule', 'warning', 'A suppression annotation names a rule that does not exist'],
+      ['suppression-unknown-container', 'warning', 'A suppression annotation names a container the pod does not have'],
       [''],
     ]);
   });
@@ -305,6 +308,6 @@ describe('rules', () => {
   test('lists the catalogue as JSON with --format json', async () => {
     const out = JSON.parse((await run(['rules', '--format', 'json'])).stdout);
     expect(out.rules[0]).toEqual({ id: 'test-image', severity: 'error', title: 'Images are pinned', reason: 'test', fix: 'pin it' });
-    expect(out.rules).toHaveLength(4);
+    expect(out.rules).toHaveLength(5);
   });
 });

@@ -16,7 +16,9 @@ describe('SafePodsGuard', () => {
     const chart = quietChart();
     new kplus.Deployment(chart, 'api', { containers: [{ image: 'nginx:latest' }] });
     SafePodsGuard.apply(chart);
-    expect(() => chart.toJson()).toThrow(/\[prod\] Deployment prod\/api\/Resource: container "main": image "nginx:latest".*\[image-not-pinned\]/);
+    expect(() => chart.toJson()).toThrow(
+      /\[prod\] prod\/api\/Resource: error image-not-pinned: Deployment "[^"]*": container "main": image "nginx:latest"/,
+    );
   });
 
   test('judges raw ApiObjects too', () => {
@@ -31,7 +33,7 @@ describe('SafePodsGuard', () => {
       },
     });
     SafePodsGuard.apply(chart);
-    expect(() => chart.toJson()).toThrow(/CronJob prod\/raw: container "job": image "registry:5000\/app".*\[image-not-pinned\]/);
+    expect(() => chart.toJson()).toThrow(/prod\/raw: error image-not-pinned: CronJob "nightly": container "job": image "registry:5000\/app"/);
   });
 
   test('without the guard, cdk8s-plus workloads are not judged', () => {
@@ -67,7 +69,7 @@ describe('SafePodsGuard', () => {
       spec: { containers: [{ name: 'c', image: 'ghcr.io/acme/api:2.4.1' }] },
     });
     SafePodsGuard.apply(chart);
-    expect(() => chart.toJson()).toThrow(/Pod prod\/raw: container "c".*\[image-pull-policy-missing\]/);
+    expect(() => chart.toJson()).toThrow(/prod\/raw: error image-pull-policy-missing: Pod "p": container "c"/);
   });
 
   test('SafePods are judged once, by themselves', () => {
@@ -80,7 +82,7 @@ describe('SafePodsGuard', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message.match(/\[image-not-pinned\]/g)).toHaveLength(1);
+    expect(message.match(/error image-not-pinned: /g)).toHaveLength(1);
     expect(message).toContain('[prod/web]');
   });
 

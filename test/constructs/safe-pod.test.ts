@@ -42,8 +42,11 @@ describe('SafePod', () => {
 
   test('a pod without containers fails validation with its path instead of a stack trace', () => {
     const chart = Testing.chart();
-    new SafePod(chart, 'empty');
-    expect(() => Testing.synth(chart)).toThrow(/\[test\/empty\] spec.containers is empty; a pod needs at least one container/);
+    const empty = new SafePod(chart, 'empty');
+    expect(empty.findings().map((f) => f.rule)).toEqual(['pod-no-containers']);
+    expect(() => Testing.synth(chart)).toThrow(
+      /\[test\/empty\] error pod-no-containers: Pod "[^"]*": spec.containers is empty \(Required value\); a pod needs at least one container/,
+    );
   });
 });
 
@@ -65,11 +68,11 @@ describe('SafePod image rules', () => {
       message = (e as Error).message;
     }
     expect(message).toMatch(/^Validation failed with the following errors:/);
-    expect(message).toMatch(/\[prod\/web\] container "a": image "nginx" .*\[image-not-pinned\]/);
+    expect(message).toMatch(/\[prod\/web\] error image-not-pinned: Pod "[^"]*": container "a": image "nginx" has no tag/);
     expect(message).toMatch(
-      /\[prod\/web\] container "b": image "nginx:latest" uses the mutable tag "latest"; pin a version tag or a digest.*\[image-not-pinned\]/,
+      /\[prod\/web\] error image-not-pinned: Pod "[^"]*": container "b": image "nginx:latest" uses the mutable tag "latest"; pin a version tag or a digest/,
     );
-    expect(message).toMatch(/\[prod\/web\] container "c": image "registry:5000\/app" .*\[image-not-pinned\]/);
+    expect(message).toMatch(/\[prod\/web\] error image-not-pinned: Pod "[^"]*": container "c": image "registry:5000\/app" has no tag/);
     // nothing is written when a synth fails
     expect(fs.readdirSync(app.outdir)).toEqual([]);
   });
@@ -106,7 +109,7 @@ describe('SafePod image rules', () => {
         { name: 'other', image: 'other:latest' },
       ],
     });
-    expect(() => Testing.synth(chart)).toThrow(/container "other": image "other:latest".*\[image-not-pinned\]/);
+    expect(() => Testing.synth(chart)).toThrow(/error image-not-pinned: Pod "[^"]*": container "other": image "other:latest"/);
   });
 
   test('strict mode requires a digest', () => {
@@ -114,7 +117,7 @@ describe('SafePod image rules', () => {
     SafePodsSettings.set(app, { requireDigest: true });
     const chart = new Chart(app, 'prod');
     new SafePod(chart, 'web', { containers: [{ image: 'nginx:1.27.3' }] });
-    expect(() => chart.toJson()).toThrow(/\[image-digest-required\]/);
+    expect(() => chart.toJson()).toThrow(/error image-digest-required: /);
   });
 
   test('a floating tag is a warning: printed once per synth (grouped, with the path), not fatal, and an error with WarningMode.FAIL', async () => {
@@ -133,7 +136,7 @@ describe('SafePod image rules', () => {
     }
     expect(printed).toHaveLength(1);
     expect(printed[0]).toMatch(
-      /^cdk8s-safe-pods: 1 warning:\n {2}\[test\/web\] warning: container "main": image "nginx:stable" .*\[image-floating-tag\]\n$/,
+      /^cdk8s-safe-pods: 1 warning:\n {2}\[test\/web\] warning image-floating-tag: Pod "[^"]*": container "main": image "nginx:stable" .*\n$/,
     );
     expect(pod.findings().map((f) => [f.rule, f.severity])).toContainEqual(['image-floating-tag', 'warning']);
 
@@ -141,7 +144,7 @@ describe('SafePod image rules', () => {
     SafePodsSettings.set(app, { warnings: WarningMode.FAIL });
     const strict = new Chart(app, 'prod');
     new SafePod(strict, 'web', { containers: [{ image: 'nginx:stable' }] });
-    expect(() => strict.toJson()).toThrow(/\[image-floating-tag\]/);
+    expect(() => strict.toJson()).toThrow(/warning image-floating-tag: /);
   });
 
   test('imagePullSecrets from a cdk8s-plus Secret and a name', () => {
@@ -171,7 +174,7 @@ describe('SafePod hooks', () => {
   test('a native sleep hook is refused on 1.27 with a message that offers an exec sleep or a newer target', () => {
     const { chart } = appFor(KubernetesVersion.V1_27);
     new SafePod(chart, 'web', { containers: [{ image: 'nginx:1.27.3', hooks: { preStop: LifecycleHook.sleep(5) } }] });
-    expect(() => chart.toJson()).toThrow(/\[prod\/web\] container "main": .*sleep.*1\.30/);
+    expect(() => chart.toJson()).toThrow(/\[prod\/web\] error lifecycle-sleep-unsupported: Pod "[^"]*": container "main": .*sleep.*1\.30/);
   });
 
   test('a PreStop whose budget exceeds the author grace period fails synth with the numbers', () => {
@@ -180,7 +183,7 @@ describe('SafePod hooks', () => {
       terminationGracePeriod: Duration.seconds(20),
       containers: [{ image: 'nginx:1.27.3', hooks: { preStop: LifecycleHook.exec(['/drain'], { budgetSeconds: 15 }) } }],
     });
-    expect(() => chart.toJson()).toThrow(/\[prod\/web\] .*15.*10.*20.*\[lifecycle-prestop-exceeds-grace\]/);
+    expect(() => chart.toJson()).toThrow(/\[prod\/web\] error lifecycle-prestop-exceeds-grace: .*15.*10.*20/);
   });
 
   test('exec hooks are wrapped in timeout and the budgets are recorded in the annotation', () => {
@@ -197,9 +200,16 @@ describe('SafePod hooks', () => {
 
   test('the cdk8s-plus lifecycle prop is refused with the replacement', () => {
     const chart = Testing.chart();
-    expect(
-      () => new SafePod(chart, 'web', { containers: [{ image: 'nginx:1.27.3', lifecycle: { preStop: kplus.Handler.fromTcpSocket() } }] }),
-    ).toThrow(/use hooks: \{ preStop: LifecycleHook/);
+    new SafePod(chart, 'web', {
+      containers: [
+        { image: 'nginx:1.27.3', lifecycle: { preStop: kplus.Handler.fromTcpSocket() } },
+        { name: 'dev', image: 'app:latest', allowMutableTag: '\u200b' },
+      ],
+    });
+    // construction mistakes are collected and reported together at synth, with the path, without a stack
+    expect(() => Testing.synth(chart)).toThrow(
+      /\[test\/web\] error: container "main": lifecycle takes cdk8s-plus Handlers.*use hooks: \{ preStop: LifecycleHook.*\n {2}\[test\/web\] error: container "dev": allowMutableTag "\\u200b" gives no reason/s,
+    );
   });
 });
 
@@ -237,7 +247,7 @@ describe('SafePod runtimeClass', () => {
   test('a misspelled class fails synth with the list of known classes', () => {
     const { chart } = setup();
     new SafePod(chart, 'web', { runtimeClass: 'gvisr', containers: [{ image: 'nginx:1.27.3' }] });
-    expect(() => chart.toJson()).toThrow(/\[prod\/web\] .*"gvisr".*"gvisor".*\[runtime-class-unknown\]/);
+    expect(() => chart.toJson()).toThrow(/\[prod\/web\] error runtime-class-unknown: .*"gvisr".*"gvisor"/);
   });
 
   test('the handler where the class name belongs is called out', () => {
@@ -259,27 +269,39 @@ describe('SafePod runtimeClass', () => {
     // attract writes node affinity, not nodeSelector: no conflict at admission
     expect(() => chart.toJson()).not.toThrow();
     ApiObject.of(pod).addJsonPatch(JsonPatch.add('/spec/nodeSelector', { 'sandbox.example.com/gvisor': 'false' }));
-    expect(() => chart.toJson()).toThrow(/\[runtime-class-node-selector-conflict\]/);
+    expect(() => chart.toJson()).toThrow(/error runtime-class-node-selector-conflict: /);
   });
 
-  test('runtimeClass "" is refused at the call', () => {
-    expect(() => new SafePod(Testing.chart(), 'web', { runtimeClass: '', containers: [{ image: 'nginx:1.27.3' }] })).toThrow(/runtimeClass is ""/);
+  test('runtimeClass "" is refused at synth by the same rule as in a manifest', () => {
+    const chart = Testing.chart();
+    new SafePod(chart, 'web', { runtimeClass: '', containers: [{ image: 'nginx:1.27.3' }] });
+    expect(() => Testing.synth(chart)).toThrow(/error runtime-class-name-invalid: .*runtimeClassName "" is not a RuntimeClass name/);
   });
 });
 
 describe('SafePod service links', () => {
-  test('with links on, a Service named after the env prefix of the app fails synth naming both objects and the variable', () => {
+  test('with links on, a Service whose variable the image refuses fails synth naming both objects and the variable', () => {
     const app = Testing.app();
     SafePodsSettings.set(app, { warnings: WarningMode.IGNORE });
     const chart = new Chart(app, 'prod', { namespace: 'shop' });
     new kplus.Service(chart, 'kafka', { metadata: { name: 'kafka' }, ports: [{ name: 'broker', port: 9092 }] });
-    new SafePod(chart, 'consumer', {
+    new SafePod(chart, 'broker', { enableServiceLinks: true, containers: [{ name: 'kafka', image: 'confluentinc/cp-kafka:7.6.1' }] });
+    expect(() => chart.toJson()).toThrow(
+      /\[prod\/broker\] error env-service-link-prefix: Pod "[^"]*": container "kafka": Service "shop\/kafka" \(Service prod\/kafka\/Resource\) injects "KAFKA_PORT=tcp:\/\/<cluster-ip>:9092".*exits on KAFKA_PORT/,
+    );
+  });
+
+  test('with links on, a shared prefix alone is not a finding: the app reads KAFKA_BROKERS by its exact name', () => {
+    const app = Testing.app();
+    SafePodsSettings.set(app, { warnings: WarningMode.IGNORE });
+    const chart = new Chart(app, 'prod', { namespace: 'shop' });
+    new kplus.Service(chart, 'kafka', { metadata: { name: 'kafka' }, ports: [{ name: 'broker', port: 9092 }] });
+    const pod = new SafePod(chart, 'consumer', {
       enableServiceLinks: true,
       containers: [{ name: 'app', image: 'ghcr.io/acme/consumer:1.0.0', envVariables: { KAFKA_BROKERS: kplus.EnvValue.fromValue('kafka:9092') } }],
     });
-    expect(() => chart.toJson()).toThrow(
-      /\[prod\/consumer\] container "app": Service "shop\/kafka" \(Service prod\/kafka\/Resource\) injects "KAFKA_PORT=tcp:\/\/<cluster-ip>:9092".*"KAFKA_BROKERS".*\[env-service-link-prefix\]/,
-    );
+    expect(() => chart.toJson()).not.toThrow();
+    expect(pod.findings()).toEqual([]);
   });
 
   test('with the default (links off) the same pod synthesizes, and says so explicitly', () => {
@@ -306,7 +328,7 @@ describe('SafePod synthesis', () => {
     const [json] = Testing.synth(b);
     expect(json.spec.containers.map((c: { name: string }) => c.name)).toEqual(['api', 'sidecar']);
     pod.addContainer({ name: 'bad', image: 'nginx:latest' });
-    expect(() => Testing.synth(b)).toThrow(/container "bad".*\[image-not-pinned\]/);
+    expect(() => Testing.synth(b)).toThrow(/error image-not-pinned: Pod "[^"]*": container "bad"/);
   });
 
   test('the YAML is deterministic: two synths of the same app are identical', () => {

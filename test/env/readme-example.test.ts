@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { servicesChart } from '../../examples/services';
 import { serviceLinkEnv } from '../../src/constructs/service-facts';
 
-describe('the worked example of the README (examples/services.ts)', () => {
+describe('the worked example of docs/environment.md (examples/services.ts)', () => {
   const services = servicesChart(Testing.app())
     .node.findAll()
     .filter((c): c is kplus.Service => c instanceof kplus.Service);
@@ -13,8 +13,8 @@ describe('the worked example of the README (examples/services.ts)', () => {
   test('lists exactly the variables serviceLinkEnv computes', () => {
     expect(services.map((s) => s.name).sort()).toEqual(['kafka', 'redis-cache']);
     const env = serviceLinkEnv(services, { podNamespace: 'shop', enableServiceLinks: true, kubernetesServiceIP: '10.96.0.1' });
-    const doc = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-    const block = doc.split('### Worked example')[1].split('```')[1];
+    const doc = readFileSync(join(__dirname, '../../docs/environment.md'), 'utf8');
+    const block = doc.split('## Worked example')[1].split('```')[1];
     const listed = new Set(block.split(/\s+/).filter((w) => w.includes('=')));
     expect(listed).toEqual(new Set(Object.entries(env).map(([k, v]) => `${k}=${v}`)));
     expect(Object.keys(env)).toHaveLength(28);

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { DEFAULTS } from '../../src/defaults';
 import { envBlockBytes, kubeletServiceEnv, masterServiceFacts, serviceEnvName } from '../../src/env/service-env';
 import { validateEnvVarName } from '../../src/k8s/names';
-import type { ServiceFacts } from '../../src/rules/types';
+import type { ServiceFacts } from '../../src/k8s/shapes';
 import { SERVICE_ENV_CASES } from '../fixtures/service-env-cases';
 
 describe('kubeletServiceEnv', () => {

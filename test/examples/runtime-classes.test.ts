@@ -6,6 +6,7 @@ import { admitPod } from '../../src/runtime-class/admission';
 import { effectiveRequestStrings } from '../../src/runtime-class/requests';
 import { judgeSubject } from '../../src/rules/judge';
 import { RUNTIME_CLASS_RULES } from '../../src/rules/runtime-class';
+import { podSubject } from '../support/subjects';
 
 describe('examples/runtime-classes', () => {
   test('defines a gVisor and a Kata class, and pods that name them pass the RuntimeClass rules and admission', () => {
@@ -23,7 +24,7 @@ describe('examples/runtime-classes', () => {
     const pods = objects.filter((o) => o.kind === 'Pod');
     expect(pods.map((p) => p.spec.runtimeClassName)).toEqual(['gvisor', 'kata-qemu']);
     for (const p of pods) {
-      const subject = { kind: 'Pod', name: p.metadata.name, annotations: {}, podSpec: p.spec, podSpecPath: 'spec', isPod: true };
+      const subject = podSubject(p.spec, { name: p.metadata.name });
       expect(judgeSubject(subject, ctx, RUNTIME_CLASS_RULES)).toEqual([]);
       expect(admitPod(p.spec, known.get(p.spec.runtimeClassName)).admitted).toBe(true);
     }

@@ -11,7 +11,6 @@ import {
 } from '../../src/hooks/budget';
 import { ExecTimeout, LifecycleHook, renderLifecycle } from '../../src/hooks/hook';
 import { HookPosition } from '../../src/hooks/types';
-import { KubernetesVersion } from '../../src/k8s/version';
 
 describe('parseTimeoutWrapper', () => {
   test.each([
@@ -76,7 +75,7 @@ describe('readHookBudget', () => {
         fc.integer({ min: 1, max: 3600 }),
         fc.constantFrom(...Object.values(HookPosition)),
         (command, budget, pos) => {
-          const json = renderLifecycle({ [pos]: LifecycleHook.exec(command, { budgetSeconds: budget }) }, KubernetesVersion.V1_27);
+          const json = renderLifecycle({ [pos]: LifecycleHook.exec(command, { budgetSeconds: budget }) });
           const handler = json?.[pos];
           expect(handler).toBeDefined();
           expect(readHookBudget(handler ?? {}, pos)).toEqual({ seconds: budget, source: BudgetSource.TIMEOUT });
@@ -86,10 +85,9 @@ describe('readHookBudget', () => {
   });
 
   test('reads back the budget of a busybox-wrapped hook', () => {
-    const json = renderLifecycle(
-      { preStop: LifecycleHook.exec(['/drain'], { budgetSeconds: 6, timeout: ExecTimeout.command(['/bin/busybox', 'timeout']) }) },
-      KubernetesVersion.V1_27,
-    );
+    const json = renderLifecycle({
+      preStop: LifecycleHook.exec(['/drain'], { budgetSeconds: 6, timeout: ExecTimeout.command(['/bin/busybox', 'timeout']) }),
+    });
     expect(readHookBudget(json?.preStop ?? {}, HookPosition.PRE_STOP)).toEqual({ seconds: 6, source: BudgetSource.TIMEOUT });
   });
 });

@@ -1,9 +1,16 @@
 import { DEFAULTS } from '../../src/defaults';
 import { ManifestError } from '../../src/k8s/errors';
+import type { LifecycleHooks } from '../../src/hooks/hook';
 import { ExecTimeout, HttpScheme, LifecycleHook, LifecycleHookKind, hookBudgetsOf, renderLifecycle } from '../../src/hooks/hook';
+import { planPodHooks } from '../../src/hooks/plan';
 import { HookPosition } from '../../src/hooks/types';
 import { validateLifecycle } from '../../src/hooks/validate';
 import { KubernetesVersion } from '../../src/k8s/version';
+import { judgeSubject } from '../../src/rules/judge';
+import { LIFECYCLE_RULES } from '../../src/rules/lifecycle';
+import type { Finding } from '../../src/rules/types';
+import { Origin } from '../../src/rules/types';
+import { podSubject } from '../support/subjects';
 
 const V127 = KubernetesVersion.V1_27;
 const V130 = KubernetesVersion.V1_30;
@@ -45,62 +52,77 @@ describe('LifecycleHook factories', () => {
   });
 });
 
+/** The judge's lifecycle findings for one container with `hooks`, rendered and planned as the constructs do it. */
+function judgeHooks(hooks: LifecycleHooks, version: KubernetesVersion, origin: Origin = Origin.MANIFEST): Finding[] {
+  const plan = planPodHooks([{ name: 'main', hooks }]);
+  const subject = podSubject(
+    {
+      terminationGracePeriodSeconds: plan.gracePeriod.seconds,
+      containers: [{ name: 'main', image: 'app:1.0.0', lifecycle: plan.lifecycles.get('main') }],
+    },
+    { annotations: { ...plan.annotations } },
+  );
+  return judgeSubject(subject, { kubernetesVersion: version, requireDigest: false, origin }, LIFECYCLE_RULES);
+}
+
 describe('renderLifecycle', () => {
   test('wraps an exec hook in timeout -s KILL with the declared budget', () => {
-    const json = renderLifecycle({ preStop: LifecycleHook.exec(['/app/drain', '--fast'], { budgetSeconds: 15 }) }, V127);
+    const json = renderLifecycle({ preStop: LifecycleHook.exec(['/app/drain', '--fast'], { budgetSeconds: 15 }) });
     expect(json).toEqual({ preStop: { exec: { command: ['timeout', '-s', 'KILL', '15', '/app/drain', '--fast'] } } });
   });
 
   test('uses the default budgets from DEFAULTS for each position', () => {
-    const json = renderLifecycle({ postStart: LifecycleHook.exec(['/warm']), preStop: LifecycleHook.exec(['/drain']) }, V127);
+    const json = renderLifecycle({ postStart: LifecycleHook.exec(['/warm']), preStop: LifecycleHook.exec(['/drain']) });
     expect(json?.postStart?.exec?.command?.slice(0, 4)).toEqual(['timeout', '-s', 'KILL', String(DEFAULTS.postStartBudgetSeconds)]);
     expect(json?.preStop?.exec?.command?.slice(0, 4)).toEqual(['timeout', '-s', 'KILL', String(DEFAULTS.preStopBudgetSeconds)]);
   });
 
   test('uses a named timeout binary, or leaves an unbounded command as written', () => {
     const busybox = LifecycleHook.exec(['/drain'], { budgetSeconds: 5, timeout: ExecTimeout.command(['/bin/busybox', 'timeout']) });
-    expect(renderLifecycle({ preStop: busybox }, V127)?.preStop?.exec?.command).toEqual(['/bin/busybox', 'timeout', '-s', 'KILL', '5', '/drain']);
+    expect(renderLifecycle({ preStop: busybox })?.preStop?.exec?.command).toEqual(['/bin/busybox', 'timeout', '-s', 'KILL', '5', '/drain']);
     const raw = LifecycleHook.exec(['/drain'], { budgetSeconds: 5, timeout: ExecTimeout.unbounded() });
-    expect(renderLifecycle({ preStop: raw }, V127)?.preStop?.exec?.command).toEqual(['/drain']);
+    expect(renderLifecycle({ preStop: raw })?.preStop?.exec?.command).toEqual(['/drain']);
     expect(raw.bounded).toBe(false);
   });
 
   test('renders an exec sleep as a plain sleep command whose budget is its seconds', () => {
     const hook = LifecycleHook.execSleep(5);
-    expect(renderLifecycle({ preStop: hook }, V127)).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(renderLifecycle({ preStop: hook })).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
     expect(hook.budgetSeconds(HookPosition.PRE_STOP)).toBe(5);
     expect(hook.bounded).toBe(true);
   });
 
-  test('renders the native sleep JSON on 1.30+', () => {
-    expect(renderLifecycle({ preStop: LifecycleHook.sleep(5) }, V130)).toEqual({ preStop: { sleep: { seconds: 5 } } });
-    expect(renderLifecycle({ preStop: LifecycleHook.sleep(0) }, KubernetesVersion.V1_33)).toEqual({ preStop: { sleep: { seconds: 0 } } });
+  test('renders the native sleep JSON for every target: what a target cannot run is for the judge to say', () => {
+    expect(renderLifecycle({ preStop: LifecycleHook.sleep(5) })).toEqual({ preStop: { sleep: { seconds: 5 } } });
+    expect(renderLifecycle({ preStop: LifecycleHook.sleep(0) })).toEqual({ preStop: { sleep: { seconds: 0 } } });
   });
 
   test.each([V127, KubernetesVersion.V1_28, KubernetesVersion.V1_29])(
-    'refuses the native sleep on %s and offers an exec sleep or a newer target',
+    'the judge refuses the rendered native sleep on %s and offers an exec sleep or a newer target',
     (v) => {
-      const render = (): unknown => renderLifecycle({ preStop: LifecycleHook.sleep(5) }, v);
-      expect(render).toThrow(ManifestError);
-      expect(render).toThrow(/LifecycleHook\.execSleep\(5\).*not distroless\) or target Kubernetes 1\.30 or newer/);
+      const findings = judgeHooks({ preStop: LifecycleHook.sleep(5) }, v);
+      expect(findings.map((f) => f.rule)).toEqual(['lifecycle-sleep-unsupported']);
+      expect(findings[0].message).toMatch(/LifecycleHook\.execSleep\(5\).*not distroless\) or target Kubernetes 1\.30 or newer/);
     },
   );
 
-  test('refuses a zero sleep on 1.30-1.32', () => {
-    expect(() => renderLifecycle({ preStop: LifecycleHook.sleep(0) }, KubernetesVersion.V1_32)).toThrow(/zero seconds are accepted from 1\.33/);
+  test('the judge refuses a rendered zero sleep on 1.30-1.32 and accepts it from 1.33', () => {
+    expect(judgeHooks({ preStop: LifecycleHook.sleep(0) }, KubernetesVersion.V1_32).map((f) => f.rule)).toEqual(['lifecycle-handler-invalid']);
+    expect(judgeHooks({ preStop: LifecycleHook.sleep(0) }, KubernetesVersion.V1_33)).toEqual([]);
   });
 
   test('renders httpGet with defaults, named ports and headers', () => {
-    const json = renderLifecycle({ preStop: LifecycleHook.httpGet('', { port: 'admin', headers: { 'X-Drain': 'now' } }) }, V127);
+    const json = renderLifecycle({ preStop: LifecycleHook.httpGet('', { port: 'admin', headers: { 'X-Drain': 'now' } }) });
     expect(json).toEqual({ preStop: { httpGet: { path: '/', port: 'admin', scheme: 'HTTP', httpHeaders: [{ name: 'X-Drain', value: 'now' }] } } });
   });
 
-  test('refuses a postStart httpGet without a declared budget, and renders it with one', () => {
-    expect(() => renderLifecycle({ postStart: LifecycleHook.httpGet('/warm', { port: 8080 }) }, V127)).toThrow(
-      /cannot be bounded.*set budgetSeconds/,
-    );
+  test('a postStart httpGet without a declared budget renders, and the judge refuses it for constructs (warns for manifests)', () => {
+    const unbounded = { postStart: LifecycleHook.httpGet('/warm', { port: 8080 }) };
+    expect(renderLifecycle(unbounded)).toEqual({ postStart: { httpGet: { path: '/warm', port: 8080, scheme: 'HTTP' } } });
+    expect(judgeHooks(unbounded, V127, Origin.CONSTRUCT).map((f) => [f.rule, f.severity])).toEqual([['lifecycle-poststart-unbounded', 'error']]);
+    expect(judgeHooks(unbounded, V127).map((f) => [f.rule, f.severity])).toEqual([['lifecycle-poststart-unbounded', 'warning']]);
     const hook = LifecycleHook.httpGet('/warm', { port: 8080, budgetSeconds: 20 });
-    expect(renderLifecycle({ postStart: hook }, V127)).toEqual({ postStart: { httpGet: { path: '/warm', port: 8080, scheme: 'HTTP' } } });
+    expect(renderLifecycle({ postStart: hook })).toEqual({ postStart: { httpGet: { path: '/warm', port: 8080, scheme: 'HTTP' } } });
     expect(hookBudgetsOf({ postStart: hook })).toEqual({ postStart: 20 });
   });
 
@@ -109,7 +131,7 @@ describe('renderLifecycle', () => {
   });
 
   test('returns undefined without hooks', () => {
-    expect(renderLifecycle({}, V127)).toBeUndefined();
+    expect(renderLifecycle({})).toBeUndefined();
   });
 
   test('everything it renders passes the API-server validation of its target', () => {
@@ -117,7 +139,7 @@ describe('renderLifecycle', () => {
       postStart: LifecycleHook.exec(['sh', '-c', 'touch /ready'], { budgetSeconds: 3 }),
       preStop: LifecycleHook.httpGet('/quit', { port: 'admin', scheme: HttpScheme.HTTPS, headers: { 'X-A': 'b' } }),
     };
-    for (const v of [V127, V130, KubernetesVersion.V1_34]) expect(validateLifecycle(renderLifecycle(hooks, v), { version: v })).toEqual([]);
-    expect(validateLifecycle(renderLifecycle({ preStop: LifecycleHook.sleep(30) }, V130), { version: V130 })).toEqual([]);
+    for (const v of [V127, V130, KubernetesVersion.V1_34]) expect(validateLifecycle(renderLifecycle(hooks), { version: v })).toEqual([]);
+    expect(validateLifecycle(renderLifecycle({ preStop: LifecycleHook.sleep(30) }), { version: V130 })).toEqual([]);
   });
 });

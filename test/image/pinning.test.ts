@@ -28,15 +28,29 @@ describe('assessPinning', () => {
     for (const tag of DEFAULTS.floatingTags) expect(kinds(`app:${tag}`)).toEqual([PinningProblemKind.FLOATING_TAG]);
   });
 
-  test('a custom list replaces the default floating tags', () => {
-    const a = assessPinning(ImageReference.parse('app:stable'), { floatingTags: ['blue'] });
-    expect(a.problems).toEqual([]);
-    expect(assessPinning(ImageReference.parse('app:Blue'), { floatingTags: ['blue'] }).problems[0].kind).toBe(PinningProblemKind.FLOATING_TAG);
+  test('a custom list names more floating tags; a tag without a digit floats whatever the list', () => {
+    expect(assessPinning(ImageReference.parse('app:v2'), { floatingTags: ['V2'] }).problems[0].kind).toBe(PinningProblemKind.FLOATING_TAG);
+    expect(assessPinning(ImageReference.parse('app:v2')).problems).toEqual([]);
+    expect(assessPinning(ImageReference.parse('app:stable'), { floatingTags: [] }).problems[0].kind).toBe(PinningProblemKind.FLOATING_TAG);
   });
 
-  test('strict mode requires a digest in addition to the other problems', () => {
+  test.each(['alpine', 'stable-alpine', 'lts-slim', 'bookworm', 'nonroot', 'mainline-alpine'])(
+    'a variant tag without a version (%s) floats, and the fix keeps the variant',
+    (tag) => {
+      const [p] = assessPinning(ImageReference.parse(`redis:${tag}`)).problems;
+      expect(p.kind).toBe(PinningProblemKind.FLOATING_TAG);
+      expect(p.fix).toContain(`"redis:<version>-${tag}"`);
+    },
+  );
+
+  test.each(['7.2.4-alpine', '1.25', 'v1.31.2', '20.11.1-bookworm-slim', 'sha-3f1c2e9'])('a tag with a version (%s) is pinned', (tag) => {
+    expect(assessPinning(ImageReference.parse(`redis:${tag}`)).problems).toEqual([]);
+  });
+
+  test('strict mode reports one problem per image: the pinning error for an unpinned one, the digest error for any other', () => {
     expect(kinds('nginx:1.27.3', true)).toEqual([PinningProblemKind.DIGEST_REQUIRED]);
-    expect(kinds('nginx', true)).toEqual([PinningProblemKind.NOT_PINNED, PinningProblemKind.DIGEST_REQUIRED]);
+    expect(kinds('nginx', true)).toEqual([PinningProblemKind.NOT_PINNED]);
+    expect(kinds('nginx:stable', true)).toEqual([PinningProblemKind.DIGEST_REQUIRED]);
     expect(kinds(`nginx@sha256:${HEX64}`, true)).toEqual([]);
   });
 

@@ -59,6 +59,7 @@ describe('pull policy values', () => {
     expect(recommendedPullPolicy(ImageReference.parse('nginx'))).toBe(DEFAULTS.mutableTagPullPolicy);
     expect(recommendedPullPolicy(ImageReference.parse('nginx:latest'))).toBe(DEFAULTS.mutableTagPullPolicy);
     expect(recommendedPullPolicy(ImageReference.parse('nginx:stable'))).toBe(DEFAULTS.mutableTagPullPolicy);
-    expect(recommendedPullPolicy(ImageReference.parse('nginx:stable'), { floatingTags: [] })).toBe(DEFAULTS.imagePullPolicy);
+    expect(recommendedPullPolicy(ImageReference.parse('nginx:v2'), { floatingTags: ['v2'] })).toBe(DEFAULTS.mutableTagPullPolicy);
+    expect(recommendedPullPolicy(ImageReference.parse('nginx:v2'))).toBe(DEFAULTS.imagePullPolicy);
   });
 });

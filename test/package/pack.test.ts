@@ -149,7 +149,7 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
         { cwd: app, encoding: 'utf8' },
       );
       expect(r.status).not.toBe(0);
-      expect(r.stderr).toMatch(/\[prod\/empty\] spec.containers is empty/);
+      expect(r.stderr).toMatch(/\[prod\/empty\] error pod-no-containers: Pod "[^"]*": spec.containers is empty/);
     },
     PROCESS_TIMEOUT,
   );

@@ -23,14 +23,16 @@ const IMAGE_RULE: Rule = {
   reason: 'test',
   fix: 'Pin the image by tag or digest',
   check: (s) =>
-    (s.podSpec.containers ?? []).flatMap((c, i) => {
-      const field = `${s.podSpecPath}.containers[${i}].image`;
-      if (c.image?.endsWith(':latest'))
-        return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
-      if (c.image !== undefined && !c.image.includes(':'))
-        return [{ message: `container ${JSON.stringify(c.name)}: no tag`, field, container: c.name, severity: Severity.WARNING }];
-      return [];
-    }),
+    s.containers
+      .filter((c) => c.list === 'containers')
+      .flatMap(({ container: c, path }) => {
+        const field = `${path}.image`;
+        if (c.image?.endsWith(':latest'))
+          return [{ message: `container ${JSON.stringify(c.name)}: image ${JSON.stringify(c.image)} uses "latest"`, field, container: c.name }];
+        if (c.image !== undefined && !c.image.includes(':'))
+          return [{ message: `container ${JSON.stringify(c.name)}: no tag`, field, container: c.name, severity: Severity.WARNING }];
+        return [];
+      }),
 };
 
 let dir: string;
@@ -56,7 +58,7 @@ describe('SafePodsValidation', () => {
   test('fails the report on errors, naming the rule, the construct path, the field, its line and the message', async () => {
     const file = manifest('prod.k8s.yaml', { 'prod-web-c8d2d375': 'nginx:latest', 'prod-ok-c8aaaaaa': 'nginx:1.27.3' });
     const ctx = context([file], { 'prod-web-c8d2d375': { path: 'prod/web' }, 'prod-ok-c8aaaaaa': { path: 'prod/ok' } });
-    await new SafePodsValidation({}, [IMAGE_RULE]).validate(fits(ctx));
+    await new SafePodsValidation({ configFile: false }, [IMAGE_RULE]).validate(fits(ctx));
     const report = ctx.report.toJson();
     expect(report.summary).toMatchObject({ status: 'failure', metadata: { Errors: '1', Warnings: '0', 'Kubernetes version': '1.27' } });
     expect(report.violations).toEqual([
@@ -69,7 +71,9 @@ describe('SafePodsValidation', () => {
             constructPath: 'prod/web',
             resourceName: 'prod-web-c8d2d375',
             manifestPath: file,
-            locations: ['spec.containers[0].image (line 8): Pod "prod-web-c8d2d375": container "main": image "nginx:latest" uses "latest"'],
+            locations: [
+              'spec.containers[0].image (line 8): error test-image: Pod "prod-web-c8d2d375": container "main": image "nginx:latest" uses "latest"',
+            ],
           },
         ],
       },
@@ -80,13 +84,13 @@ describe('SafePodsValidation', () => {
   test('reports warnings without failing, as a separate violation from errors of the same rule', async () => {
     const file = manifest('a.yaml', { a: 'nginx', b: 'redis:latest' });
     const ctx = context([file], {});
-    await new SafePodsValidation({}, [IMAGE_RULE]).validate(fits(ctx));
+    await new SafePodsValidation({ configFile: false }, [IMAGE_RULE]).validate(fits(ctx));
     expect(ctx.report.toJson().violations.map((v) => [v.ruleName, v.recommendation, v.violatingConstructs.map((c) => c.resourceName)])).toEqual([
       ['test-image', 'warning: Images are pinned', ['a']],
       ['test-image', 'error: Images are pinned', ['b']],
     ]);
     const warningsOnly = context([manifest('b.yaml', { a: 'nginx' })], {});
-    await new SafePodsValidation({}, [IMAGE_RULE]).validate(fits(warningsOnly));
+    await new SafePodsValidation({ configFile: false }, [IMAGE_RULE]).validate(fits(warningsOnly));
     expect(warningsOnly.report.success).toBe(true);
   });
 
@@ -95,21 +99,19 @@ describe('SafePodsValidation', () => {
       ...IMAGE_RULE,
       id: 'test-rc',
       check: (s, ctx) =>
-        s.podSpec.runtimeClassName && !ctx.runtimeClasses?.has(s.podSpec.runtimeClassName)
-          ? [{ message: 'unknown', field: 'spec.runtimeClassName' }]
-          : [],
+        s.spec.runtimeClassName && !ctx.runtimeClasses?.has(s.spec.runtimeClassName) ? [{ message: 'unknown', field: 'spec.runtimeClassName' }] : [],
     };
     fs.writeFileSync(path.join(dir, 'rc.yaml'), 'apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {name: kata}\nhandler: kata\n');
     fs.writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {runtimeClassName: kata, containers: []}\n');
     fs.writeFileSync(path.join(dir, 'gv.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: g}\nspec: {runtimeClassName: gvisor, containers: []}\n');
     const ok = context([path.join(dir, 'rc.yaml'), path.join(dir, 'pod.yaml')], {});
-    await new SafePodsValidation({}, [rcRule]).validate(fits(ok));
+    await new SafePodsValidation({ configFile: false }, [rcRule]).validate(fits(ok));
     expect(ok.report.toJson()).toMatchObject({ violations: [], summary: { status: 'success' } });
     const gv = context([path.join(dir, 'gv.yaml')], {});
-    await new SafePodsValidation({ runtimeClasses: ['gvisor'] }, [rcRule]).validate(fits(gv));
+    await new SafePodsValidation({ runtimeClasses: ['gvisor'], configFile: false }, [rcRule]).validate(fits(gv));
     expect(gv.report.success).toBe(true);
     const unknown = context([path.join(dir, 'gv.yaml')], {});
-    await new SafePodsValidation({}, [rcRule]).validate(fits(unknown));
+    await new SafePodsValidation({ configFile: false }, [rcRule]).validate(fits(unknown));
     expect(unknown.report.success).toBe(false);
   });
 
@@ -118,8 +120,20 @@ describe('SafePodsValidation', () => {
     const spy: Rule = { ...IMAGE_RULE, check: (_s, ctx) => (seen.push(`${ctx.kubernetesVersion} ${ctx.requireDigest}`), []) };
     const file = manifest('a.yaml', { a: 'nginx:1.27.3' });
     await new SafePodsValidation({ kubernetesVersion: '1.30', requireDigest: true }, [spy]).validate(fits(context([file], {})));
-    await new SafePodsValidation(undefined, [spy]).validate(fits(context([file], {})));
+    await new SafePodsValidation({ configFile: false }, [spy]).validate(fits(context([file], {})));
     expect(seen).toEqual(['1.30 true', '1.27 false']);
+  });
+
+  test('reads the repository configuration file, and its own properties win over it', async () => {
+    const seen: string[] = [];
+    const spy: Rule = { ...IMAGE_RULE, id: 'spy', check: (_s, ctx) => (seen.push(`${ctx.kubernetesVersion} ${ctx.requireDigest}`), []) };
+    const file = path.join(dir, 'empty.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [{ name: c, image: "x:1" }] }\n');
+    const config = path.join(dir, 'safe-pods.config.json');
+    fs.writeFileSync(config, JSON.stringify({ kubernetesVersion: '1.31', requireDigest: true }));
+    await new SafePodsValidation({ configFile: config }, [spy]).validate(fits(context([file], {})));
+    await new SafePodsValidation({ configFile: config, kubernetesVersion: '1.33' }, [spy]).validate(fits(context([file], {})));
+    expect(seen).toEqual(['1.31 true', '1.33 true']);
   });
 
   test.each([

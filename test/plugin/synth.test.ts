@@ -23,9 +23,9 @@ const TEST_RULE_JS = `{
   title: 'No latest tag',
   reason: 'test',
   fix: 'Pin the image',
-  check: (s) => (s.podSpec.containers || []).flatMap((c, i) => /:latest$/.test(c.image || '')
-    ? [{ message: 'container ' + JSON.stringify(c.name) + ': image ' + JSON.stringify(c.image) + ' uses the tag "latest"',
-         field: s.podSpecPath + '.containers[' + i + '].image', container: c.name }]
+  check: (s) => s.containers.flatMap((c) => /:latest$/.test(c.container.image || '')
+    ? [{ message: 'container ' + JSON.stringify(c.name) + ': image ' + JSON.stringify(c.container.image) + ' uses the tag "latest"',
+         field: c.path + '.image', container: c.name }]
     : []),
 }`;
 
@@ -99,9 +99,11 @@ describe('cdk8s synth with the validation plugin', () => {
     // a cdk8s-plus Deployment is recorded by its L1 child
     expect(r.out).toMatch(/Construct Path: prod\/api\/Resource\n/);
     expect(r.out).toMatch(
-      /> spec\.containers\[0\]\.image \(line \d+\): Pod "prod-web-c8[0-9a-f]+": container "main": image "nginx:latest" uses the tag "latest"/,
+      /> spec\.containers\[0\]\.image \(line \d+\): error test-latest-tag: Pod "prod-web-c8[0-9a-f]+": container "main": image "nginx:latest" uses the tag "latest"/,
     );
-    expect(r.out).toMatch(/> spec\.template\.spec\.containers\[0\]\.image \(line \d+\): Deployment "prod-api-c8[0-9a-f]+": container "api"/);
+    expect(r.out).toMatch(
+      /> spec\.template\.spec\.containers\[0\]\.image \(line \d+\): error test-latest-tag: Deployment "prod-api-c8[0-9a-f]+": container "api"/,
+    );
     expect(r.out).toMatch(/Kubernetes version +│ 1\.30/);
     expect(r.ms).toBeLessThan(20_000);
   });

@@ -3,12 +3,15 @@ import { KubernetesVersion } from '../../src/k8s/version';
 import { RULES } from '../../src/rules/catalogue';
 import { ENV_RULES } from '../../src/rules/env';
 import { judgeSubject } from '../../src/rules/judge';
-import type { ContainerJson, Finding, JudgeContext, PodSpecJson, PodSubject, ServiceFacts } from '../../src/rules/types';
+import type { ContainerJson, PodSpecJson, ServiceFacts } from '../../src/k8s/shapes';
+import type { Finding, JudgeContext, PodSubject } from '../../src/rules/types';
+import { podSubject } from '../support/subjects';
+
 import { Severity } from '../../src/rules/types';
 import envNames from '../fixtures/vectors/env-names.json';
 
 function pod(spec: PodSpecJson, namespace?: string): PodSubject {
-  return { kind: 'Pod', name: 'web', namespace, annotations: {}, podSpec: spec, podSpecPath: 'spec', isPod: true };
+  return podSubject(spec, { namespace });
 }
 
 function container(c: Partial<ContainerJson>): ContainerJson {
@@ -59,64 +62,66 @@ describe('the env rules in the catalogue', () => {
 });
 
 describe('env-service-link-prefix', () => {
-  test('a kafka Service next to a container with KAFKA_* settings is an error naming the injected KAFKA_PORT, the Service and the variable', () => {
-    const [f, ...rest] = ofRule(
-      judge(pod({ containers: [container({ env: [{ name: 'KAFKA_BROKERS', value: 'kafka:9092' }] })] }), ctx({ services: [kafka] })),
-      'env-service-link-prefix',
-    );
+  const cpKafka = (env: ContainerJson['env'] = []): ContainerJson => container({ name: 'kafka', image: 'confluentinc/cp-kafka:7.6.1', env });
+  const registry: ServiceFacts = { name: 'schema-registry', ports: [{ port: 8081 }] };
+
+  test('a kafka Service next to confluentinc/cp-kafka is an error naming the injected KAFKA_PORT, the Service and why the image stops', () => {
+    const [f, ...rest] = ofRule(judge(pod({ containers: [cpKafka()] }), ctx({ services: [kafka] })), 'env-service-link-prefix');
     expect(rest).toEqual([]);
     expect(f.severity).toBe(Severity.ERROR);
-    expect(f.field).toBe('spec.containers[0].env[0].name');
+    expect(f.field).toBe('spec.containers[0].image');
     expect(f.message).toContain(`"KAFKA_PORT=tcp://${DEFAULTS.unallocatedClusterIP}:9092"`);
     expect(f.message).toContain('Service "kafka" (chart/kafka)');
-    expect(f.message).toContain('"KAFKA_BROKERS"');
+    expect(f.message).toContain('"port is deprecated. Please use KAFKA_ADVERTISED_LISTENERS instead."');
     expect(f.message).toMatch(/enableServiceLinks: false/);
   });
 
-  test('an envFrom prefix "KAFKA_" counts as the app\'s own settings', () => {
-    const findings = judge(
-      pod({ containers: [container({ envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'KAFKA_' }] })] }),
-      ctx({ services: [kafka] }),
-    );
-    expect(ofRule(findings, 'env-service-link-prefix').map((f) => f.field)).toEqual(['spec.containers[0].envFrom[0].prefix']);
+  test('a schema-registry Service next to confluentinc/cp-schema-registry, also from docker.io with a digest', () => {
+    const image = `docker.io/confluentinc/cp-schema-registry:7.6.1@sha256:${'a'.repeat(64)}`;
+    const findings = judge(pod({ containers: [container({ image })] }), ctx({ services: [registry] }));
+    expect(ofRule(findings, 'env-service-link-prefix').map((f) => f.message)).toEqual([expect.stringContaining('"SCHEMA_REGISTRY_PORT=tcp://')]);
   });
 
   test('uses the real cluster IP when the Service has one', () => {
-    const findings = judge(
-      pod({ containers: [container({ env: [{ name: 'REDIS_HOST', value: 'redis' }] })] }),
-      ctx({ services: [{ name: 'redis', clusterIP: '10.0.0.11', ports: [{ port: 6379 }] }] }),
-    );
-    expect(ofRule(findings, 'env-service-link-prefix')[0].message).toContain('"REDIS_PORT=tcp://10.0.0.11:6379"');
+    const findings = judge(pod({ containers: [cpKafka()] }), ctx({ services: [{ ...kafka, clusterIP: '10.0.0.11' }] }));
+    expect(ofRule(findings, 'env-service-link-prefix')[0].message).toContain('"KAFKA_PORT=tcp://10.0.0.11:9092"');
   });
 
-  const quiet: ReadonlyArray<{ why: string; links?: boolean; podNs?: string; svcNs?: string; clusterIP?: string; varName?: string }> = [
+  const quiet: ReadonlyArray<{
+    why: string;
+    links?: boolean;
+    podNs?: string;
+    svcNs?: string;
+    clusterIP?: string;
+    svcName?: string;
+    image?: string;
+    env?: ContainerJson['env'];
+  }> = [
     { why: 'links are off', links: false },
     { why: 'the Service is in another namespace', podNs: 'team-a', svcNs: 'team-b' },
     { why: 'the Service is headless', clusterIP: 'None' },
-    { why: 'the prefix is only a substring', varName: 'MYKAFKA_X' },
+    { why: 'the Service injects only variables the image accepts (kafka-headless)', svcName: 'kafka-headless' },
+    { why: 'the container sets KAFKA_PORT itself (not a service link)', env: [{ name: 'KAFKA_PORT', value: '9092' }] },
+    {
+      why: 'the image is not one known to map the prefix, even with KAFKA_* settings',
+      image: 'ghcr.io/acme/consumer:1.0.0',
+      env: [{ name: 'KAFKA_BROKERS', value: 'kafka:9092' }],
+    },
   ];
   test.each(quiet.map((q) => [q.why, q] as const))('is not reported when %s', (_why, q) => {
-    const svc: ServiceFacts = { ...kafka, namespace: q.svcNs, clusterIP: q.clusterIP };
-    const env = [{ name: q.varName ?? 'KAFKA_BROKERS', value: 'x' }];
-    const findings = judge(pod({ enableServiceLinks: q.links, containers: [container({ env })] }, q.podNs), ctx({ services: [svc] }));
+    const svc: ServiceFacts = { ...kafka, name: q.svcName ?? 'kafka', namespace: q.svcNs, clusterIP: q.clusterIP };
+    const c = container({ name: 'kafka', image: q.image ?? 'confluentinc/cp-kafka:7.6.1', env: q.env ?? [] });
+    const findings = judge(pod({ enableServiceLinks: q.links, containers: [c] }, q.podNs), ctx({ services: [svc] }));
     expect(ofRule(findings, 'env-service-link-prefix')).toEqual([]);
   });
 
   test('is not checked when the Services are unknown', () => {
-    expect(judge(pod({ containers: [container({ env: [{ name: 'KAFKA_BROKERS', value: 'x' }] })] }))).toEqual([]);
+    expect(ofRule(judge(pod({ containers: [cpKafka()] })), 'env-service-link-prefix')).toEqual([]);
   });
 
   test("absent enableServiceLinks means links on, and a Service without namespace is in the pod's namespace", () => {
-    const findings = judge(pod({ containers: [container({ env: [{ name: 'KAFKA_BROKERS', value: 'x' }] })] }, 'prod'), ctx({ services: [kafka] }));
+    const findings = judge(pod({ containers: [cpKafka()] }, 'prod'), ctx({ services: [kafka] }));
     expect(ofRule(findings, 'env-service-link-prefix')[0].message).toMatch(/set enableServiceLinks: false explicitly \(absent means true\)/);
-  });
-
-  test('reports a Service once per container however many of its prefixed variables the container has', () => {
-    const env = [
-      { name: 'KAFKA_A', value: '1' },
-      { name: 'KAFKA_B', value: '2' },
-    ];
-    expect(ofRule(judge(pod({ containers: [container({ env })] }), ctx({ services: [kafka] })), 'env-service-link-prefix')).toHaveLength(1);
   });
 });
 
@@ -192,9 +197,9 @@ describe('env-service-links-too-large', () => {
       ),
     );
     const start = Date.now();
-    let errors = 0;
-    for (const p of pods) errors += judge(p, c).filter((f) => f.rule === 'env-service-link-prefix').length;
-    expect(errors).toBe(5000);
+    let warnings = 0;
+    for (const p of pods) warnings += judge(p, c).filter((f) => f.rule === 'env-service-links-too-large').length;
+    expect(warnings).toBe(5000);
     expect(Date.now() - start).toBeLessThan(3000);
   });
 });
@@ -346,5 +351,46 @@ describe('env-field-ref-unsupported', () => {
       containers: [container({ env: [{ name: 'C', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1Mi' } } }] })],
     });
     expect(ofRule(judge(res), 'env-field-ref-unsupported')[0].message).toMatch(/divisor "1Mi" is not supported for limits\.cpu/);
+  });
+
+  // validateContainerResourceDivisor compares divisor.String(), the canonical form the API server decoded
+  const divided = (resource: string, divisor: string | number): PodSubject =>
+    pod({ containers: [container({ env: [{ name: 'D', valueFrom: { resourceFieldRef: { resource, divisor } } }] } as Partial<ContainerJson>)] });
+
+  test.each([
+    ['limits.cpu', '1000m'],
+    ['requests.cpu', '0.001k'],
+    ['limits.cpu', ' 1 '],
+    ['limits.cpu', 1],
+    ['limits.memory', '1024Ki'],
+    ['limits.memory', '1000k'],
+    ['requests.ephemeral-storage', '1048576Ki'],
+    ['limits.hugepages-2Mi', '1024Mi'],
+    ['limits.memory', '0Mi'],
+    ['limits.cpu', '-0'],
+  ] as const)('%s with divisor %p is accepted: its canonical form is an accepted divisor (or zero, unset)', (resource, divisor) => {
+    expect(ofRule(judge(divided(resource, divisor)), 'env-field-ref-unsupported')).toEqual([]);
+  });
+
+  test.each([
+    ['limits.cpu', '10m', /divisor "10m" is not supported for limits\.cpu/],
+    ['limits.cpu', '1k', /divisor "1k" is not supported/],
+    ['limits.memory', '1m', /divisor "1m" is not supported/],
+    ['limits.memory', '1024', /divisor "1024" is not supported/],
+    ['limits.memory', '2Ki', /divisor "2Ki" is not supported/],
+    ['limits.memory', '0.5', /divisor "0\.5" \("500m"\) is not supported/],
+    ['limits.cpu', 'one', /divisor "one" is not a quantity/],
+  ] as const)('%s with divisor %p is refused, with the canonical form when it differs', (resource, divisor, message) => {
+    const [f] = ofRule(judge(divided(resource, divisor)), 'env-field-ref-unsupported');
+    expect(f.message).toMatch(message);
+  });
+
+  test("an annotation key is lower-cased as Go's strings.ToLower does: İ is i there, so the key is valid", () => {
+    // JavaScript's toLowerCase gives "i̇" (i + U+0307), which is not a qualified name; the API server accepts the key
+    expect(ofRule(judge(withPath("metadata.annotations['\u0130d']")), 'env-field-ref-unsupported')).toEqual([]);
+    expect(ofRule(judge(withPath("metadata.annotations['\u212aey']")), 'env-field-ref-unsupported')).toEqual([]);
+    // labels are not lower-cased, and other non-ASCII letters stay invalid
+    expect(ofRule(judge(withPath("metadata.labels['\u0130d']")), 'env-field-ref-unsupported')).toHaveLength(1);
+    expect(ofRule(judge(withPath("metadata.annotations['\u00c9d']")), 'env-field-ref-unsupported')).toHaveLength(1);
   });
 });

@@ -11,19 +11,24 @@ import {
   IMAGE_RULES,
   IMAGE_WHITESPACE_RULE,
 } from '../../src/rules/image';
-import { SUPPRESS_ANNOTATION_PREFIX, judgeSubject } from '../../src/rules/judge';
-import type { ContainerJson, JudgeContext, PodSubject } from '../../src/rules/types';
+import { judgeSubject } from '../../src/rules/judge';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/suppressions';
+import type { ContainerJson, PodSpecJson } from '../../src/k8s/shapes';
+import type { JudgeContext, PodSubject } from '../../src/rules/types';
+import { subjectsOf } from '../../src/rules/normalize';
+import { podSubject } from '../support/subjects';
+
 import { Severity } from '../../src/rules/types';
 
 const HEX64 = 'dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c';
 const CTX: JudgeContext = { kubernetesVersion: KubernetesVersion.V1_27, requireDigest: false };
 const STRICT: JudgeContext = { ...CTX, requireDigest: true };
 
-function pod(containers: ContainerJson[], extra: Partial<PodSubject> = {}): PodSubject {
-  return { kind: 'Pod', name: 'web', annotations: {}, podSpec: { containers }, podSpecPath: 'spec', isPod: true, ...extra };
+function pod(containers: ContainerJson[], extra: { annotations?: Record<string, string>; podSpec?: PodSpecJson } = {}): PodSubject {
+  return podSubject(extra.podSpec ?? { containers }, { annotations: extra.annotations });
 }
 function deployment(containers: ContainerJson[]): PodSubject {
-  return pod(containers, { kind: 'Deployment', podSpecPath: 'spec.template.spec', isPod: false });
+  return podSubject({ containers }, { kind: 'Deployment' });
 }
 /** A container "main"; `imagePullPolicy` null leaves the field out. */
 function main(image: string | undefined, imagePullPolicy: string | null = 'IfNotPresent'): ContainerJson {
@@ -41,6 +46,7 @@ describe('the image rules', () => {
       'image-digest-required',
       'image-pull-policy-missing',
       'image-pull-policy-invalid',
+      'image-mutable-tag-pull-policy',
     ]);
     for (const r of IMAGE_RULES) expect(RULES).toContain(r);
   });
@@ -64,7 +70,7 @@ describe('image-missing', () => {
   test('fires for an absent or empty image', () => {
     expect(IMAGE_MISSING_RULE.check(pod([main(undefined)]), CTX)).toEqual([
       {
-        message: 'container "main": has no image, which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"',
+        message: 'container "main": has no image (Required value), which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"',
         field: 'spec.containers[0].image',
         container: 'main',
       },
@@ -238,5 +244,64 @@ describe('image-pull-policy-invalid', () => {
   test('does not fire for Always, IfNotPresent, Never or an unset policy', () => {
     const subject = pod([main('a:1', 'Always'), main('b:1', 'IfNotPresent'), main('c:1', 'Never'), main('d:1', null)]);
     expect(IMAGE_PULL_POLICY_INVALID_RULE.check(subject, CTX)).toEqual([]);
+  });
+});
+
+describe('images an OpenShift ImageChange trigger fills in', () => {
+  /** A DeploymentConfig whose trigger names `triggered`; containers "first" (image "") and "second" (image " "). */
+  function deploymentConfig(apiVersion: string, triggered: string[], extraTrigger: Record<string, unknown> = {}): PodSubject {
+    const [subject] = subjectsOf({
+      apiVersion,
+      kind: 'DeploymentConfig',
+      metadata: { name: 'example' },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'first', image: '', imagePullPolicy: 'IfNotPresent' },
+              { name: 'second', image: ' ', imagePullPolicy: 'IfNotPresent' },
+              { name: 'sidecar', image: 'busybox', imagePullPolicy: 'IfNotPresent' },
+            ],
+          },
+        },
+        triggers: [
+          { type: 'ConfigChange' },
+          {
+            type: 'ImageChange',
+            imageChangeParams: { automatic: false, containerNames: triggered, from: { kind: 'ImageStreamTag', name: 'app:latest' } },
+            ...extraTrigger,
+          },
+        ],
+      },
+    });
+    return subject;
+  }
+  const rules = (s: PodSubject): string[] => judgeSubject(s, CTX, IMAGE_RULES).map((f) => `${f.rule} ${f.container}`);
+
+  test.each(['apps.openshift.io/v1', 'v1'])('are not judged for the containers a trigger names (%s, also with automatic: false)', (apiVersion) => {
+    // the image is written from the ImageStreamTag before the first rollout: "" and " " never reach a Pod
+    expect(rules(deploymentConfig(apiVersion, ['first', 'second']))).toEqual(['image-not-pinned sidecar']);
+  });
+
+  test('are judged for containers no trigger names', () => {
+    expect(rules(deploymentConfig('apps.openshift.io/v1', ['second']))).toEqual(['image-missing first', 'image-not-pinned sidecar']);
+  });
+
+  test('only a trigger of type ImageChange fills in images, and only in a DeploymentConfig', () => {
+    expect(rules(deploymentConfig('apps.openshift.io/v1', ['first', 'second'], { type: 'ConfigChange' }))).toEqual([
+      'image-missing first',
+      'image-invalid second',
+      'image-not-pinned sidecar',
+    ]);
+    const [rollout] = subjectsOf({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'r' },
+      spec: {
+        template: { spec: { containers: [{ name: 'first', image: '', imagePullPolicy: 'IfNotPresent' }] } },
+        triggers: [{ type: 'ImageChange', imageChangeParams: { containerNames: ['first'] } }],
+      },
+    });
+    expect(rules(rollout)).toEqual(['image-missing first']);
   });
 });

@@ -1,5 +1,7 @@
 import { KubernetesVersion } from '../../src/k8s/version';
-import { judgeSubject, SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/judge';
+import { judgeSubject } from '../../src/rules/judge';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/suppressions';
+import { podSubject } from '../support/subjects';
 import type { JudgeContext, PodSubject, Rule } from '../../src/rules/types';
 import { Severity } from '../../src/rules/types';
 
@@ -12,15 +14,12 @@ const NO_BAD: Rule = {
   title: 'no container named bad',
   reason: 'test',
   fix: 'rename it',
-  check: (s) =>
-    (s.podSpec.containers ?? []).flatMap((c, i) =>
-      c.name === 'bad' ? [{ field: `spec.containers[${i}].name`, container: c.name, message: 'bad' }] : [],
-    ),
+  check: (s) => s.containers.flatMap((c) => (c.name === 'bad' ? [{ field: `${c.path}.name`, container: c.name, message: 'bad' }] : [])),
 };
 const WARN_ALL: Rule = { ...NO_BAD, id: 'warn-all', severity: Severity.WARNING, check: () => [{ field: 'spec', message: 'w' }] };
 
 function subject(annotations: Record<string, string>): PodSubject {
-  return { kind: 'Pod', name: 'p', annotations, podSpec: { containers: [{ name: 'bad' }, { name: 'ok' }] }, podSpecPath: 'spec', isPod: true };
+  return podSubject({ containers: [{ name: 'bad' }, { name: 'ok' }] }, { name: 'p', annotations });
 }
 
 describe('judgeSubject', () => {

@@ -1,12 +1,14 @@
 import { KubernetesVersion } from '../../src/k8s/version';
 import { judgeSubject } from '../../src/rules/judge';
 import { POD_RULES } from '../../src/rules/pod';
-import type { ContainerJson, JudgeContext, PodSubject } from '../../src/rules/types';
+import type { ContainerJson } from '../../src/k8s/shapes';
+import type { JudgeContext, PodSubject } from '../../src/rules/types';
+import { podSubject } from '../support/subjects';
 
 const ctx: JudgeContext = { kubernetesVersion: KubernetesVersion.V1_27, requireDigest: false };
 
 function pod(containers: ContainerJson[], initContainers: ContainerJson[] = []): PodSubject {
-  return { kind: 'Pod', name: 'p', annotations: {}, podSpec: { containers, initContainers }, podSpecPath: 'spec', isPod: true };
+  return podSubject({ containers, initContainers }, { name: 'p' });
 }
 
 describe('pod rules', () => {

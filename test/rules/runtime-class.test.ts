@@ -2,7 +2,9 @@ import { KubernetesVersion } from '../../src/k8s/version';
 import { RULES } from '../../src/rules/catalogue';
 import { judgeSubject } from '../../src/rules/judge';
 import { RUNTIME_CLASS_RULES } from '../../src/rules/runtime-class';
-import type { JudgeContext, PodSpecJson, PodSubject, RuntimeClassFacts } from '../../src/rules/types';
+import type { PodSpecJson, RuntimeClassFacts } from '../../src/k8s/shapes';
+import type { JudgeContext, PodSubject } from '../../src/rules/types';
+import { podSubject } from '../support/subjects';
 
 const kata: RuntimeClassFacts = {
   name: 'kata-qemu',
@@ -18,11 +20,11 @@ function ctx(classes?: RuntimeClassFacts[]): JudgeContext {
 }
 
 function pod(podSpec: PodSpecJson, annotations: Record<string, string> = {}): PodSubject {
-  return { kind: 'Pod', name: 'web', annotations, podSpec, podSpecPath: 'spec', isPod: true };
+  return podSubject(podSpec, { annotations });
 }
 
 function deployment(podSpec: PodSpecJson): PodSubject {
-  return { kind: 'Deployment', name: 'web', annotations: {}, podSpec, podSpecPath: 'spec.template.spec', isPod: false };
+  return podSubject(podSpec, { kind: 'Deployment' });
 }
 
 const judge = (s: PodSubject, c: JudgeContext) => judgeSubject(s, c, RUNTIME_CLASS_RULES);

@@ -1,5 +1,5 @@
 import { admitPod, AdmissionRejectionKind, resourceListsEqual } from '../../src/runtime-class/admission';
-import type { RuntimeClassFacts } from '../../src/rules/types';
+import type { RuntimeClassFacts } from '../../src/k8s/shapes';
 
 const kata: RuntimeClassFacts = {
   name: 'kata',

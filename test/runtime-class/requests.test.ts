@@ -1,5 +1,5 @@
 import { effectiveRequestStrings } from '../../src/runtime-class/requests';
-import type { RuntimeClassFacts } from '../../src/rules/types';
+import type { RuntimeClassFacts } from '../../src/k8s/shapes';
 
 const kata: RuntimeClassFacts = { name: 'kata-qemu', handler: 'kata-qemu', podFixedOverhead: { cpu: '250m', memory: '160Mi' } };
 

@@ -1,5 +1,5 @@
 import { resolveRuntimeClass } from '../../src/runtime-class/resolve';
-import type { RuntimeClassFacts } from '../../src/rules/types';
+import type { RuntimeClassFacts } from '../../src/k8s/shapes';
 
 const known: RuntimeClassFacts[] = [
   { name: 'gvisor', handler: 'runsc' },

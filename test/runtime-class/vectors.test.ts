@@ -13,7 +13,9 @@ import {
 } from '../../src/runtime-class/validation';
 import { judgeSubject } from '../../src/rules/judge';
 import { RUNTIME_CLASS_RULES } from '../../src/rules/runtime-class';
-import type { JudgeContext, PodSpecJson, PodSubject, RuntimeClassFacts } from '../../src/rules/types';
+import type { PodSpecJson, RuntimeClassFacts } from '../../src/k8s/shapes';
+import type { JudgeContext, PodSubject } from '../../src/rules/types';
+import { podSubject as subjectFor } from '../support/subjects';
 
 interface ExpectedError {
   readonly type: string;
@@ -77,7 +79,7 @@ function ctxWith(classes: RuntimeClassFacts[] | undefined): JudgeContext {
 }
 
 function podSubject(podSpec: PodSpecJson, isPod = true): PodSubject {
-  return { kind: isPod ? 'Pod' : 'Deployment', name: 'x', annotations: {}, podSpec, podSpecPath: isPod ? 'spec' : 'spec.template.spec', isPod };
+  return subjectFor(podSpec, { kind: isPod ? 'Pod' : 'Deployment', name: 'x' });
 }
 
 describe('runtimeclass.json handlers', () => {

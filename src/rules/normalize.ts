@@ -1,0 +1,861 @@
+/**
+ * The judge's first step, and the only place that reads raw JSON: any object → its pod subjects → a typed pod spec.
+ *
+ * Every field a rule reads is checked here for its JSON type. A field of the wrong type is what the API server
+ * refuses while decoding the object (`json: cannot unmarshal bool into Go struct field EnvVar.value of type string`),
+ * so it becomes a finding of the `field-type-invalid` rule, and the field is left out of the typed spec the rules
+ * read: the object's other fields, and the other objects, are still judged. Nothing after this step throws on input.
+ *
+ * The typed spec is the input itself when every field has its type (the common case costs no copy); a copy without
+ * the offending fields otherwise.
+ */
+import type {
+  ContainerJson,
+  ContainerKind,
+  EnvVarJson,
+  JsonObject,
+  LifecycleHandlerJson,
+  LifecycleJson,
+  PodSpecJson,
+  RuntimeClassFacts,
+  ServiceFacts,
+} from '../k8s/shapes';
+import { HOOK_POSITIONS } from '../k8s/shapes';
+import type { RuleFinding } from './types';
+
+/** Whether `x` is a JSON object (not null, not a list). */
+export function isJsonObject(x: unknown): x is JsonObject {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+// ---- JSON types ----------------------------------------------------------------------------------------------------
+
+/** The JSON types a field can be required to have. */
+type Expected = 'string' | 'boolean' | 'integer' | 'number' | 'object' | 'list' | 'int-or-string' | 'quantity';
+
+const EXPECTED_TEXT: Readonly<Record<Expected, string>> = {
+  string: 'a string',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  number: 'a number',
+  object: 'a map',
+  list: 'a list',
+  'int-or-string': 'a number or a string',
+  quantity: 'a quantity (a string like "250m" or a number)',
+};
+
+function hasType(value: unknown, expected: Expected): boolean {
+  switch (expected) {
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'object':
+      return isJsonObject(value);
+    case 'list':
+      return Array.isArray(value);
+    case 'int-or-string':
+      return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
+    case 'quantity':
+      return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+  }
+}
+
+/** `the boolean true`, `the number 9080`, `a map`, ... for messages. */
+export function describeJsonValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+    case 'boolean':
+      return `the boolean ${value}`;
+    case 'number':
+      return `the number ${value}`;
+    case 'object':
+      return 'a map';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+function fixFor(value: unknown, expected: Expected): string {
+  if ((expected === 'string' || expected === 'int-or-string') && (typeof value === 'boolean' || typeof value === 'number')) {
+    return (
+      'quote the value in the YAML: unquoted yes, no, on, off, true, false and numbers are not strings to Kubernetes ' + '(kubectl reads YAML 1.1)'
+    );
+  }
+  if (expected === 'list' && isJsonObject(value)) return 'write the entries as a list ("- name: ..."), not as a map';
+  if (expected === 'integer' && typeof value === 'string' && /^\d+$/.test(value.trim())) return 'remove the quotes: it is a number';
+  if (expected === 'boolean' && typeof value === 'string') return 'write true or false without quotes';
+  return `give ${EXPECTED_TEXT[expected]}`;
+}
+
+function prefix(container: string | undefined): string {
+  return container !== undefined ? `container ${JSON.stringify(container)}: ` : '';
+}
+
+/** Collects `field-type-invalid` findings while the object is read. */
+class Problems {
+  public readonly list: RuleFinding[] = [];
+
+  /** Reports `field` (a path from the object root) whose value does not have the `expected` type. */
+  public wrongType(field: string, value: unknown, expected: Expected, container?: string): void {
+    this.list.push({
+      field,
+      ...(container !== undefined ? { container } : {}),
+      message:
+        `${prefix(container)}${field} must be ${EXPECTED_TEXT[expected]}, found ${describeJsonValue(value)}, ` +
+        `so the API server refuses the object when it decodes it; ${fixFor(value, expected)}`,
+    });
+  }
+
+  /** Reports a list element that is `null`. */
+  public nullElement(field: string, container?: string): void {
+    this.list.push({
+      field,
+      ...(container !== undefined ? { container } : {}),
+      message: `${prefix(container)}${field} is null, which decodes to an empty entry that the API server refuses; remove it`,
+    });
+  }
+}
+
+/**
+ * Reads `obj[key]` as the expected type: the value when it has it; `undefined` when absent or `null` (JSON null is an
+ * absent field to Kubernetes); otherwise reports it and returns `undefined`.
+ */
+function read<T>(obj: JsonObject, key: string, expected: Expected, field: string, problems: Problems, container?: string): T | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return undefined;
+  if (hasType(value, expected)) return value as T;
+  problems.wrongType(field, value, expected, container);
+  return undefined;
+}
+
+/** A map whose values must all have one type; entries of another type are reported and left out. */
+function readMap<T>(
+  obj: JsonObject,
+  key: string,
+  valueType: Expected,
+  field: string,
+  problems: Problems,
+  container?: string,
+): Readonly<Record<string, T>> | undefined {
+  const map = read<JsonObject>(obj, key, 'object', field, problems, container);
+  if (map === undefined) return undefined;
+  let out: Record<string, T> | undefined;
+  for (const k in map) {
+    const v = map[k];
+    if (v !== null && !hasType(v, valueType)) {
+      problems.wrongType(`${field}[${JSON.stringify(k)}]`, v, valueType, container);
+      out ??= { ...(map as Record<string, T>) };
+      delete out[k];
+    } else if (v === null) {
+      out ??= { ...(map as Record<string, T>) };
+      delete out[k];
+    }
+  }
+  return out ?? (map as Record<string, T>);
+}
+
+// ---- containers ----------------------------------------------------------------------------------------------------
+
+/** An `env[]` entry with its index, as the rules read it. */
+export interface EnvRef {
+  /** Index in the container's `env`. */
+  readonly index: number;
+  /** The variable name (`""` when absent: the API server requires one). */
+  readonly name: string;
+  /**
+   * The literal value.
+   *
+   * @default - none
+   */
+  readonly value?: string;
+  /**
+   * The `valueFrom` source, a map.
+   *
+   * @default - none
+   */
+  readonly valueFrom?: JsonObject;
+}
+
+/** An `envFrom[]` entry with its index, as the rules read it. */
+export interface EnvFromRef {
+  /** Index in the container's `envFrom`. */
+  readonly index: number;
+  /**
+   * The prefix prepended to every key.
+   *
+   * @default - none
+   */
+  readonly prefix?: string;
+  /**
+   * The ConfigMap source (`name`, `optional`).
+   *
+   * @default - none
+   */
+  readonly configMapRef?: JsonObject;
+  /**
+   * The Secret source (`name`, `optional`).
+   *
+   * @default - none
+   */
+  readonly secretRef?: JsonObject;
+}
+
+/** A container with its list, index and field path, its fields type-checked. */
+export interface ContainerRef {
+  /** The container's fields, each of its declared type (wrong-typed fields are left out and reported). */
+  readonly container: ContainerJson;
+  /** `containers`, `initContainers` or `ephemeralContainers`. */
+  readonly list: ContainerKind;
+  /** Index in its list. */
+  readonly index: number;
+  /** Field path of the container, e.g. `spec.containers[0]`. */
+  readonly path: string;
+  /** The container's name (`undefined` when absent or not a string). */
+  readonly name: string | undefined;
+  /** `env` entries, with their indexes. */
+  readonly env: readonly EnvRef[];
+  /** `envFrom` entries, with their indexes. */
+  readonly envFrom: readonly EnvFromRef[];
+  /** Fields of the container (`image`, `env`, ...) that had the wrong JSON type and were reported. */
+  readonly malformed: ReadonlySet<string>;
+}
+
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
+/** `init container "x"`, `container "x"` or `ephemeral container "x"`, for messages. */
+export function describeContainer(ref: Pick<ContainerRef, 'list' | 'name' | 'path'>): string {
+  const kind = ref.list === 'initContainers' ? 'init container' : ref.list === 'ephemeralContainers' ? 'ephemeral container' : 'container';
+  return ref.name !== undefined && ref.name !== '' ? `${kind} ${JSON.stringify(ref.name)}` : `${kind} at ${ref.path} (no name)`;
+}
+
+function readStringList(
+  obj: JsonObject,
+  key: string,
+  field: string,
+  problems: Problems,
+  container: string | undefined,
+): readonly string[] | undefined {
+  const list = read<unknown[]>(obj, key, 'list', field, problems, container);
+  if (list === undefined) return undefined;
+  let ok = true;
+  list.forEach((s, i) => {
+    if (typeof s !== 'string') {
+      problems.wrongType(`${field}[${i}]`, s, 'string', container);
+      ok = false;
+    }
+  });
+  return ok ? (list as string[]) : (list.filter((s) => typeof s === 'string') as string[]);
+}
+
+function readHandler(raw: unknown, field: string, problems: Problems, container: string | undefined): LifecycleHandlerJson | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isJsonObject(raw)) {
+    problems.wrongType(field, raw, 'object', container);
+    return undefined;
+  }
+  let out: Record<string, unknown> | undefined;
+  const replace = (key: string, value: unknown): void => {
+    out ??= { ...raw };
+    if (value === undefined) delete out[key];
+    else out[key] = value;
+  };
+  const exec = read<JsonObject>(raw, 'exec', 'object', `${field}.exec`, problems, container);
+  if (exec === undefined && raw.exec !== undefined) replace('exec', undefined);
+  if (exec !== undefined) {
+    const command = readStringList(exec, 'command', `${field}.exec.command`, problems, container);
+    if (command !== exec.command) replace('exec', { ...exec, command });
+  }
+  for (const key of ['httpGet', 'tcpSocket'] as const) {
+    const action = read<JsonObject>(raw, key, 'object', `${field}.${key}`, problems, container);
+    if (action === undefined) {
+      if (raw[key] !== undefined) replace(key, undefined);
+      continue;
+    }
+    let copy: JsonObject | undefined;
+    const drop = (k: string): void => {
+      copy ??= { ...action };
+      delete copy[k];
+    };
+    if (action.port !== undefined && read(action, 'port', 'int-or-string', `${field}.${key}.port`, problems, container) === undefined) drop('port');
+    for (const k of key === 'httpGet' ? ['path', 'host', 'scheme'] : ['host']) {
+      if (action[k] !== undefined && read(action, k, 'string', `${field}.${key}.${k}`, problems, container) === undefined) drop(k);
+    }
+    if (key === 'httpGet' && action.httpHeaders !== undefined) {
+      const headers = read<unknown[]>(action, 'httpHeaders', 'list', `${field}.httpGet.httpHeaders`, problems, container);
+      if (headers === undefined) drop('httpHeaders');
+      else {
+        const good = headers.filter((h, i) => {
+          const hf = `${field}.httpGet.httpHeaders[${i}]`;
+          if (!isJsonObject(h)) {
+            problems.wrongType(hf, h, 'object', container);
+            return false;
+          }
+          const name = read(h, 'name', 'string', `${hf}.name`, problems, container);
+          const value = read(h, 'value', 'string', `${hf}.value`, problems, container);
+          return (name !== undefined || h.name === undefined) && (value !== undefined || h.value === undefined || h.value === null);
+        });
+        if (good.length !== headers.length) {
+          copy ??= { ...action };
+          copy.httpHeaders = good;
+        }
+      }
+    }
+    if (copy !== undefined) replace(key, copy);
+  }
+  const sleep = read<JsonObject>(raw, 'sleep', 'object', `${field}.sleep`, problems, container);
+  if (sleep === undefined && raw.sleep !== undefined && raw.sleep !== null) replace('sleep', undefined);
+  if (
+    sleep !== undefined &&
+    sleep.seconds !== undefined &&
+    read(sleep, 'seconds', 'integer', `${field}.sleep.seconds`, problems, container) === undefined
+  ) {
+    replace('sleep', { ...sleep, seconds: undefined });
+  }
+  return (out ?? raw) as LifecycleHandlerJson;
+}
+
+function readLifecycle(c: JsonObject, field: string, problems: Problems, container: string | undefined): LifecycleJson | undefined {
+  const lifecycle = read<JsonObject>(c, 'lifecycle', 'object', field, problems, container);
+  if (lifecycle === undefined) return undefined;
+  let out: Record<string, unknown> | undefined;
+  for (const position of HOOK_POSITIONS) {
+    const raw = lifecycle[position];
+    const handler = readHandler(raw, `${field}.${position}`, problems, container);
+    if (handler !== raw && !(handler === undefined && raw === null)) {
+      out ??= { ...lifecycle };
+      if (handler === undefined) delete out[position];
+      else out[position] = handler;
+    }
+  }
+  return (out ?? lifecycle) as LifecycleJson;
+}
+
+function readContainer(raw: JsonObject, list: ContainerKind, index: number, specPath: string, problems: Problems): ContainerRef {
+  const path = `${specPath}.${list}[${index}]`;
+  const nameValue = raw.name;
+  const name = typeof nameValue === 'string' ? nameValue : undefined;
+  if (nameValue !== undefined && nameValue !== null && name === undefined) problems.wrongType(`${path}.name`, nameValue, 'string');
+  const malformed = new Set<string>();
+  let copy: Record<string, unknown> | undefined;
+  const set = (key: string, value: unknown): void => {
+    copy ??= { ...raw };
+    if (value === undefined) delete copy[key];
+    else copy[key] = value;
+  };
+  const scalar = (key: string, expected: Expected): void => {
+    const v = raw[key];
+    if (v === undefined) return;
+    if (v === null) return set(key, undefined);
+    if (!hasType(v, expected)) {
+      problems.wrongType(`${path}.${key}`, v, expected, name);
+      malformed.add(key);
+      set(key, undefined);
+    }
+  };
+  if (name === undefined && nameValue !== undefined) {
+    malformed.add('name');
+    set('name', undefined);
+  }
+  scalar('image', 'string');
+  scalar('imagePullPolicy', 'string');
+  scalar('restartPolicy', 'string');
+  for (const key of ['command', 'args'] as const) {
+    if (raw[key] === undefined) continue;
+    const value = readStringList(raw, key, `${path}.${key}`, problems, name);
+    if (value !== raw[key]) {
+      if (value === undefined || !Array.isArray(raw[key])) malformed.add(key);
+      set(key, value);
+    }
+  }
+  const env: EnvRef[] = [];
+  const rawEnv = read<unknown[]>(raw, 'env', 'list', `${path}.env`, problems, name);
+  if (rawEnv === undefined && raw.env !== undefined && raw.env !== null) malformed.add('env');
+  rawEnv?.forEach((e, i) => {
+    const ef = `${path}.env[${i}]`;
+    if (e === null) return problems.nullElement(ef, name);
+    if (!isJsonObject(e)) return problems.wrongType(ef, e, 'object', name);
+    const envName = read<string>(e, 'name', 'string', `${ef}.name`, problems, name);
+    const value = read<string>(e, 'value', 'string', `${ef}.value`, problems, name);
+    const valueFrom = read<JsonObject>(e, 'valueFrom', 'object', `${ef}.valueFrom`, problems, name);
+    // a wrong-typed name is reported above; the entry is still read so its value is judged
+    env.push({
+      index: i,
+      name: envName ?? '',
+      ...(value !== undefined ? { value } : {}),
+      ...(valueFrom !== undefined ? { valueFrom } : {}),
+    });
+    if (e.name !== undefined && envName === undefined) malformed.add(`env[${i}].name`);
+  });
+  const envFrom: EnvFromRef[] = [];
+  const rawEnvFrom = read<unknown[]>(raw, 'envFrom', 'list', `${path}.envFrom`, problems, name);
+  rawEnvFrom?.forEach((e, i) => {
+    const ef = `${path}.envFrom[${i}]`;
+    if (e === null) return problems.nullElement(ef, name);
+    if (!isJsonObject(e)) return problems.wrongType(ef, e, 'object', name);
+    const prefix = read<string>(e, 'prefix', 'string', `${ef}.prefix`, problems, name);
+    const configMapRef = read<JsonObject>(e, 'configMapRef', 'object', `${ef}.configMapRef`, problems, name);
+    const secretRef = read<JsonObject>(e, 'secretRef', 'object', `${ef}.secretRef`, problems, name);
+    envFrom.push({
+      index: i,
+      ...(prefix !== undefined ? { prefix } : {}),
+      ...(configMapRef !== undefined ? { configMapRef } : {}),
+      ...(secretRef !== undefined ? { secretRef } : {}),
+    });
+  });
+  if (raw.ports !== undefined) {
+    const ports = read<unknown[]>(raw, 'ports', 'list', `${path}.ports`, problems, name);
+    if (ports === undefined) set('ports', undefined);
+    else {
+      const good = ports.filter((p, i) => {
+        const pf = `${path}.ports[${i}]`;
+        if (!isJsonObject(p)) {
+          if (p === null) problems.nullElement(pf, name);
+          else problems.wrongType(pf, p, 'object', name);
+          return false;
+        }
+        const port = read(p, 'containerPort', 'integer', `${pf}.containerPort`, problems, name);
+        const pname = read(p, 'name', 'string', `${pf}.name`, problems, name);
+        const protocol = read(p, 'protocol', 'string', `${pf}.protocol`, problems, name);
+        return (
+          (port !== undefined || p.containerPort == null) && (pname !== undefined || p.name == null) && (protocol !== undefined || p.protocol == null)
+        );
+      });
+      if (good.length !== ports.length) set('ports', good);
+    }
+  }
+  if (raw.lifecycle !== undefined) {
+    const lifecycle = readLifecycle(raw, `${path}.lifecycle`, problems, name);
+    if (lifecycle !== raw.lifecycle) {
+      if (lifecycle === undefined && raw.lifecycle !== null) malformed.add('lifecycle');
+      set('lifecycle', lifecycle);
+    }
+  }
+  if (raw.resources !== undefined) {
+    const resources = read<JsonObject>(raw, 'resources', 'object', `${path}.resources`, problems, name);
+    if (resources === undefined) set('resources', undefined);
+    else {
+      const requests = readMap(resources, 'requests', 'quantity', `${path}.resources.requests`, problems, name);
+      const limits = readMap(resources, 'limits', 'quantity', `${path}.resources.limits`, problems, name);
+      if (requests !== resources.requests || limits !== resources.limits) set('resources', { ...resources, requests, limits });
+    }
+  }
+  // env and envFrom are read through the refs; the container copy keeps the well-typed entries for domain functions
+  const cleanEnv = rawEnv !== undefined && rawEnv.every(isCleanEnv);
+  if (raw.env !== undefined && !cleanEnv)
+    set(
+      'env',
+      env.map(({ index: _index, ...e }) => e as EnvVarJson),
+    );
+  if (raw.envFrom !== undefined && (rawEnvFrom === undefined || envFrom.length !== rawEnvFrom.length)) {
+    set(
+      'envFrom',
+      envFrom.map(({ index: _index, ...e }) => e),
+    );
+  }
+  return {
+    container: (copy ?? raw) as ContainerJson,
+    list,
+    index,
+    path,
+    name,
+    env,
+    envFrom,
+    malformed: malformed.size > 0 ? malformed : NO_FIELDS,
+  };
+}
+
+function isCleanEnv(e: unknown): boolean {
+  if (!isJsonObject(e)) return false;
+  return (
+    (e.name === undefined || typeof e.name === 'string') &&
+    (e.value === undefined || e.value === null || typeof e.value === 'string') &&
+    (e.valueFrom === undefined || e.valueFrom === null || isJsonObject(e.valueFrom))
+  );
+}
+
+// ---- pod subjects --------------------------------------------------------------------------------------------------
+
+/** One object whose pod spec is judged: a Pod, or a workload (built-in or custom) with a pod template. */
+export interface PodSubject {
+  /** `Pod`, `Deployment`, `CronJob`, `Rollout`, ... */
+  readonly kind: string;
+  /** `metadata.name` of the object (or `metadata.generateName`, or `""`). */
+  readonly name: string;
+  /**
+   * `metadata.namespace` of the object.
+   *
+   * @default - not set (the namespace the manifest is applied to, usually `default`)
+   */
+  readonly namespace?: string;
+  /** String-valued annotations of the object merged with those of its templates (suppressions are read from here). */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The pod spec, its fields type-checked (containers are read through `containers`). */
+  readonly spec: PodSpecJson;
+  /** Where the pod spec sits in the object, e.g. `spec` or `spec.template.spec`. */
+  readonly podSpecPath: string;
+  /** Whether the object is a Pod (true) or a template that creates Pods (false). */
+  readonly isPod: boolean;
+  /** Every container: init containers, regular containers, ephemeral containers, in that order. */
+  readonly containers: readonly ContainerRef[];
+  /** `field-type-invalid` findings of this subject (without rule id and severity). */
+  readonly problems: readonly RuleFinding[];
+  /**
+   * Names of the containers whose image is not the one written: an OpenShift `DeploymentConfig` `ImageChange` trigger
+   * names them and fills in the image of its ImageStreamTag (see `imageChangeContainers`).
+   *
+   * @default - none
+   */
+  readonly imageFromTrigger?: ReadonlySet<string>;
+}
+
+/** Where the pod spec sits in a workload, and the metadata whose annotations apply to its pods (outermost first). */
+interface WorkloadShape {
+  readonly spec: readonly string[];
+  readonly templateMeta: readonly (readonly string[])[];
+}
+
+const TEMPLATE: WorkloadShape = { spec: ['spec', 'template', 'spec'], templateMeta: [['spec', 'template', 'metadata']] };
+const JOB_TEMPLATE: WorkloadShape = {
+  spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  templateMeta: [
+    ['spec', 'jobTemplate', 'metadata'],
+    ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+  ],
+};
+
+/** The built-in kinds that hold a pod spec, with the API groups that serve them. */
+const BUILT_IN_WORKLOADS: Readonly<Record<string, { readonly groups: readonly string[]; readonly shape: WorkloadShape }>> = {
+  Pod: { groups: [''], shape: { spec: ['spec'], templateMeta: [] } },
+  ReplicationController: { groups: [''], shape: TEMPLATE },
+  PodTemplate: { groups: [''], shape: { spec: ['template', 'spec'], templateMeta: [['template', 'metadata']] } },
+  Deployment: { groups: ['apps', 'extensions'], shape: TEMPLATE },
+  StatefulSet: { groups: ['apps'], shape: TEMPLATE },
+  DaemonSet: { groups: ['apps', 'extensions'], shape: TEMPLATE },
+  ReplicaSet: { groups: ['apps', 'extensions'], shape: TEMPLATE },
+  Job: { groups: ['batch'], shape: TEMPLATE },
+  CronJob: { groups: ['batch'], shape: JOB_TEMPLATE },
+};
+
+/**
+ * API groups of Kubernetes itself. An object of these groups that is not one of the workloads above holds no pod
+ * spec; an object of any other group (a custom resource) is searched for a pod template by shape.
+ */
+const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+  '',
+  'apps',
+  'batch',
+  'extensions',
+  'policy',
+  'autoscaling',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'scheduling.k8s.io',
+  'node.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'certificates.k8s.io',
+  'apiextensions.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiregistration.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'resource.k8s.io',
+  'internal.apiserver.k8s.io',
+  'storagemigration.k8s.io',
+]);
+
+function at(obj: JsonObject, path: readonly string[]): unknown {
+  let cur: unknown = obj;
+  for (const key of path) {
+    if (!isJsonObject(cur)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+/** `apps` for `apps/v1`, `''` for `v1`, `undefined` when absent or not a string. */
+function groupOf(apiVersion: unknown): string | undefined {
+  if (typeof apiVersion !== 'string') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** What kind of object this is for the judge. */
+export enum ObjectRole {
+  /** A Pod or a workload with a pod template: judged. */
+  POD = 'pod',
+  /** A built-in object without a pod spec (ConfigMap, Service, Role, ...): nothing to judge. */
+  NO_POD_SPEC = 'no-pod-spec',
+  /** A custom resource in which no pod template was found: not judged, and reported as such. */
+  NOT_JUDGED = 'not-judged',
+  /** Not a Kubernetes object (no `kind`/`apiVersion`). */
+  NOT_AN_OBJECT = 'not-an-object',
+}
+
+/** The shape of the pod spec of `obj`, or why it has none. */
+function shapeOf(obj: JsonObject): WorkloadShape | ObjectRole {
+  const kind = obj.kind;
+  const group = groupOf(obj.apiVersion);
+  if (typeof kind !== 'string' || kind === '' || group === undefined) return ObjectRole.NOT_AN_OBJECT;
+  const builtIn = Object.prototype.hasOwnProperty.call(BUILT_IN_WORKLOADS, kind) ? BUILT_IN_WORKLOADS[kind] : undefined;
+  if (builtIn && builtIn.groups.includes(group)) return builtIn.shape;
+  // any other kind: a pod template wherever the built-in workloads keep theirs (Argo Rollout, DeploymentConfig, ...),
+  // also under a built-in group, where no Kubernetes kind has one: OpenShift 3 wrote its DeploymentConfig as `v1`
+  if (Array.isArray(at(obj, [...TEMPLATE.spec, 'containers']))) return TEMPLATE;
+  if (Array.isArray(at(obj, [...JOB_TEMPLATE.spec, 'containers']))) return JOB_TEMPLATE;
+  return BUILT_IN_GROUPS.has(group) ? ObjectRole.NO_POD_SPEC : ObjectRole.NOT_JUDGED;
+}
+
+/** How the judge sees an object: judged for its pod spec, a built-in object without one, or a custom resource it skips. */
+export function roleOf(obj: unknown): ObjectRole {
+  if (!isJsonObject(obj)) return ObjectRole.NOT_AN_OBJECT;
+  const shape = shapeOf(obj);
+  return typeof shape === 'string' ? shape : ObjectRole.POD;
+}
+
+function annotationsAt(obj: JsonObject, metadataPath: readonly string[], into: Record<string, string>, problems: Problems): void {
+  const metadata = at(obj, metadataPath);
+  if (!isJsonObject(metadata)) return;
+  const field = `${metadataPath.join('.')}.annotations`;
+  const ann = read<JsonObject>(metadata, 'annotations', 'object', field, problems);
+  if (ann === undefined) return;
+  for (const k in ann) {
+    const v = ann[k];
+    if (typeof v === 'string') into[k] = v;
+    else if (v !== null) problems.wrongType(`${field}[${JSON.stringify(k)}]`, v, 'string');
+  }
+}
+
+const POD_SCALARS: ReadonlyArray<readonly [string, Expected]> = [
+  ['enableServiceLinks', 'boolean'],
+  ['runtimeClassName', 'string'],
+  ['terminationGracePeriodSeconds', 'integer'],
+  ['hostname', 'string'],
+  ['subdomain', 'string'],
+  ['restartPolicy', 'string'],
+  ['tolerations', 'list'],
+  ['imagePullSecrets', 'list'],
+];
+
+function readPodSpec(raw: JsonObject, specPath: string, problems: Problems): { spec: PodSpecJson; containers: ContainerRef[] } {
+  let copy: Record<string, unknown> | undefined;
+  const set = (key: string, value: unknown): void => {
+    copy ??= { ...raw };
+    if (value === undefined) delete copy[key];
+    else copy[key] = value;
+  };
+  for (const [key, expected] of POD_SCALARS) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (v === null) set(key, undefined);
+    else if (!hasType(v, expected)) {
+      problems.wrongType(`${specPath}.${key}`, v, expected);
+      set(key, undefined);
+    }
+  }
+  for (const [key, valueType] of [
+    ['nodeSelector', 'string'],
+    ['overhead', 'quantity'],
+  ] as const) {
+    if (raw[key] === undefined) continue;
+    const map = readMap(raw, key, valueType, `${specPath}.${key}`, problems);
+    if (map !== raw[key]) set(key, map);
+  }
+  const containers: ContainerRef[] = [];
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    const value = raw[list];
+    if (value === undefined || value === null) continue;
+    if (!Array.isArray(value)) {
+      problems.wrongType(`${specPath}.${list}`, value, 'list');
+      set(list, undefined);
+      continue;
+    }
+    let clean = true;
+    const typed: ContainerJson[] = [];
+    value.forEach((c, i) => {
+      const field = `${specPath}.${list}[${i}]`;
+      if (c === null) {
+        problems.nullElement(field);
+        clean = false;
+        return;
+      }
+      if (!isJsonObject(c)) {
+        problems.wrongType(field, c, 'object');
+        clean = false;
+        return;
+      }
+      const ref = readContainer(c, list, i, specPath, problems);
+      if (ref.container !== c) clean = false;
+      typed.push(ref.container);
+      containers.push(ref);
+    });
+    if (!clean) set(list, typed);
+  }
+  return { spec: (copy ?? raw) as PodSpecJson, containers };
+}
+
+/**
+ * The containers of an OpenShift `DeploymentConfig` (`apps.openshift.io/v1`, or `v1` as OpenShift 3 wrote it) whose
+ * image an `ImageChange` trigger sets: every name in `spec.triggers[].imageChangeParams.containerNames` of a trigger of
+ * `type: ImageChange`. OpenShift writes the image of the trigger's ImageStreamTag (resolved to a digest) into those
+ * containers of the pod template, also for a trigger with `automatic: false` before the first rollout, and deploys only
+ * once the tag exists, so the image written in the manifest (often `""` or `" "`) never reaches a Pod.
+ * See https://docs.openshift.com/container-platform/4.13/applications/deployments/managing-deployment-processes.html#deployments-triggers_deployment-operations
+ * ("Image change deployment triggers") and the `DeploymentTriggerImageChangeParams` API reference
+ * (https://docs.okd.io/4.17/rest_api/workloads_apis/deploymentconfig-apps-openshift-io-v1.html).
+ */
+function imageChangeContainers(obj: JsonObject, group: string): ReadonlySet<string> | undefined {
+  if (obj.kind !== 'DeploymentConfig' || (group !== 'apps.openshift.io' && group !== '')) return undefined;
+  const triggers = at(obj, ['spec', 'triggers']);
+  if (!Array.isArray(triggers)) return undefined;
+  const names = new Set<string>();
+  for (const t of triggers) {
+    if (!isJsonObject(t) || t.type !== 'ImageChange') continue;
+    const containerNames = at(t, ['imageChangeParams', 'containerNames']);
+    if (Array.isArray(containerNames)) for (const n of containerNames) if (typeof n === 'string') names.add(n);
+  }
+  return names.size > 0 ? names : undefined;
+}
+
+/** `Deployment "web"`, `Pod "prod/api"`: how a finding names its object. */
+export function describeObject(kind: string, name: string, namespace?: string): string {
+  return `${kind} ${JSON.stringify(namespace !== undefined && namespace !== '' ? `${namespace}/${name}` : name)}`;
+}
+
+/**
+ * Turns any Kubernetes object (plain JSON, as in a manifest) into the pod subjects it contains: a Pod's `spec`, the pod
+ * template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job (`spec.template.spec`),
+ * CronJob (`spec.jobTemplate.spec.template.spec`) or PodTemplate (`template.spec`), and the pod template of any custom
+ * resource (or other kind) that keeps one at `spec.template.spec` or `spec.jobTemplate.spec.template.spec` with a list
+ * of `containers` (an Argo `Rollout`, an OpenShift `DeploymentConfig`, also as OpenShift 3's `v1`, ...). Any other object
+ * gives `[]`; `roleOf` says why. A built-in workload whose pod spec is missing or not a map is one subject with that problem.
+ *
+ * Suppression annotations of a template are the object's `metadata.annotations` merged with those of every template
+ * on the way to the pod spec (a CronJob's `spec.jobTemplate.metadata`, then the pod template's `metadata`); on the
+ * same key **the innermost template wins**, since it is the most specific and is what the created Pods carry.
+ */
+export function subjectsOf(obj: unknown): PodSubject[] {
+  if (!isJsonObject(obj)) return [];
+  const shape = shapeOf(obj);
+  if (typeof shape === 'string') return [];
+  const kind = obj.kind as string;
+  const metadata = isJsonObject(obj.metadata) ? obj.metadata : {};
+  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+  const name = typeof metadata.name === 'string' ? metadata.name : typeof metadata.generateName === 'string' ? metadata.generateName : '';
+  const problems = new Problems();
+  if (metadata.name !== undefined && metadata.name !== null && typeof metadata.name !== 'string') {
+    problems.wrongType('metadata.name', metadata.name, 'string');
+  }
+  if (metadata.namespace !== undefined && metadata.namespace !== null && namespace === undefined) {
+    problems.wrongType('metadata.namespace', metadata.namespace, 'string');
+  }
+  const annotations: Record<string, string> = {};
+  annotationsAt(obj, ['metadata'], annotations, problems);
+  for (const meta of shape.templateMeta) annotationsAt(obj, meta, annotations, problems);
+  const podSpecPath = shape.spec.join('.');
+  const raw = at(obj, shape.spec);
+  let spec: PodSpecJson = {};
+  let containers: ContainerRef[] = [];
+  if (isJsonObject(raw)) {
+    ({ spec, containers } = readPodSpec(raw, podSpecPath, problems));
+  } else if (raw !== undefined && raw !== null) {
+    problems.wrongType(podSpecPath, raw, 'object');
+  }
+  const imageFromTrigger = imageChangeContainers(obj, groupOf(obj.apiVersion) as string);
+  return [
+    {
+      kind,
+      name,
+      ...(namespace !== undefined ? { namespace } : {}),
+      annotations,
+      spec,
+      podSpecPath,
+      isPod: kind === 'Pod' && shape.spec.length === 1,
+      containers,
+      problems: problems.list,
+      ...(imageFromTrigger !== undefined ? { imageFromTrigger } : {}),
+    },
+  ];
+}
+
+// ---- facts about the cluster ---------------------------------------------------------------------------------------
+
+/** Services and RuntimeClasses found in a set of objects: what the judge may know about the cluster. */
+export interface ObjectFacts {
+  /** Every `v1` Service. */
+  readonly services: ServiceFacts[];
+  /** Every `node.k8s.io/v1` or `node.k8s.io/v1beta1` RuntimeClass, by name. */
+  readonly runtimeClasses: Map<string, RuntimeClassFacts>;
+}
+
+function stringMap(x: unknown): Record<string, string> | undefined {
+  if (!isJsonObject(x)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(x)) out[k] = typeof v === 'string' ? v : String(v);
+  return out;
+}
+
+function str(x: unknown): string | undefined {
+  return typeof x === 'string' ? x : undefined;
+}
+
+/** The facts of a `v1` Service object (plain JSON) that decide its service-link variables. */
+export function serviceFactsOf(obj: JsonObject, origin?: string): ServiceFacts {
+  const metadata = isJsonObject(obj.metadata) ? obj.metadata : {};
+  const spec = isJsonObject(obj.spec) ? obj.spec : {};
+  const ports = Array.isArray(spec.ports) ? spec.ports.filter(isJsonObject) : [];
+  const namespace = str(metadata.namespace);
+  const type = str(spec.type);
+  const clusterIP = str(spec.clusterIP);
+  return {
+    name: str(metadata.name) ?? '',
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(type !== undefined ? { type } : {}),
+    ...(clusterIP !== undefined ? { clusterIP } : {}),
+    ports: ports
+      .filter((p) => typeof p.port === 'number')
+      .map((p) => {
+        const name = str(p.name);
+        const protocol = str(p.protocol);
+        return { port: p.port as number, ...(name !== undefined ? { name } : {}), ...(protocol !== undefined ? { protocol } : {}) };
+      }),
+    ...(origin !== undefined ? { origin } : {}),
+  };
+}
+
+/** The facts of a RuntimeClass object (plain JSON) that admission applies to its pods. */
+export function runtimeClassFactsOf(obj: JsonObject): RuntimeClassFacts {
+  const metadata = isJsonObject(obj.metadata) ? obj.metadata : {};
+  const handler = str(obj.handler);
+  const podFixedOverhead = stringMap(at(obj, ['overhead', 'podFixed']));
+  const nodeSelector = stringMap(at(obj, ['scheduling', 'nodeSelector']));
+  const tolerations = at(obj, ['scheduling', 'tolerations']);
+  return {
+    name: str(metadata.name) ?? '',
+    ...(handler !== undefined ? { handler } : {}),
+    ...(podFixedOverhead !== undefined ? { podFixedOverhead } : {}),
+    ...(nodeSelector !== undefined ? { nodeSelector } : {}),
+    ...(Array.isArray(tolerations) ? { tolerations: tolerations.filter(isJsonObject) } : {}),
+  };
+}
+
+/** Whether `obj` is a `v1` Service. */
+export function isService(obj: JsonObject): boolean {
+  return obj.kind === 'Service' && obj.apiVersion === 'v1';
+}
+
+/** Whether `obj` is a `node.k8s.io/v1` or `v1beta1` RuntimeClass. */
+export function isRuntimeClass(obj: JsonObject): boolean {
+  return obj.kind === 'RuntimeClass' && (obj.apiVersion === 'node.k8s.io/v1' || obj.apiVersion === 'node.k8s.io/v1beta1');
+}
