@@ -1,6 +1,7 @@
 import { DEFAULTS } from '../defaults';
 import { KubernetesVersion } from '../k8s/version';
-import { readManifestFile } from '../io/manifests';
+import { readManifestFile } from '../io/files';
+import { ManifestSyntaxError } from '../io/manifests';
 import { RULES } from '../rules/catalogue';
 import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from '../rules/judge';
 import { checkObjects } from '../rules/subjects';
@@ -133,7 +134,11 @@ export class SafePodsValidation {
   /** Checks the synthesized manifests and submits the report (failure when any finding is an error). */
   public async validate(context: PluginValidationContext): Promise<void> {
     const objects: LocatedObject[] = [];
-    for (const manifest of context.manifests) objects.push(...(await readManifestFile(manifest)));
+    for (const manifest of context.manifests) {
+      const read = await readManifestFile(manifest);
+      if (read.errors.length > 0) throw new ManifestSyntaxError(read.errors);
+      for (const o of read.objects) objects.push(o);
+    }
     const findings = checkObjects(
       objects,
       { kubernetesVersion: this.kubernetesVersion, requireDigest: this.requireDigest, runtimeClasses: this.runtimeClasses },

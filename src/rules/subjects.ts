@@ -267,16 +267,21 @@ export function checkObjects(
   const located = objects.map(toLocated);
   const ctx = contextFor(factsOf(located), options);
   const out: ObjectFinding[] = [];
-  for (const { object, source, lineOf } of located) {
+  for (const o of located) {
+    const { object, source } = o;
     for (const subject of subjectsOf(object)) {
       for (const f of judgeSubject(subject, ctx, rules)) {
-        const line = lineOf?.(f.field) ?? source?.line;
+        const at = o.locate?.(f.field);
+        const line = at?.line ?? source?.line;
+        const column = at ? at.column : source?.column;
         out.push({
           ...f,
           kind: subject.kind,
           name: subject.name,
           ...(subject.namespace !== undefined ? { namespace: subject.namespace } : {}),
-          ...(source !== undefined ? { source: { ...source, ...(line !== undefined ? { line } : {}) } } : {}),
+          ...(source !== undefined
+            ? { source: { ...source, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) } }
+            : {}),
         });
       }
     }
