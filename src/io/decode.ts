@@ -77,12 +77,11 @@ function withoutLineBoms(text: string): string {
   return text.includes(BOM) ? text.replace(/(^|\n)\ufeff+/g, '$1') : text;
 }
 
+const NUL_MESSAGE = 'contains a NUL character (binary data, or UTF-16 without a byte order mark?): not a YAML or JSON manifest';
+
 function checkNul(text: string, encoding: 'utf-8' | 'utf-16le' | 'utf-16be'): DecodeResult {
   const nul = text.indexOf('\0');
-  if (nul >= 0) {
-    const hint = encoding === 'utf-8' ? ' (binary data, or UTF-16 without a byte order mark?)' : '';
-    return { error: `contains a NUL character${hint}: not a YAML or JSON manifest`, ...positionOf(text, nul) };
-  }
+  if (nul >= 0) return { error: 'contains a NUL character: not a YAML or JSON manifest', ...positionOf(text, nul) };
   return { text: withoutLineBoms(text), encoding };
 }
 
@@ -106,6 +105,11 @@ export function decodeManifest(bytes: Uint8Array): DecodeResult {
     }
   }
   const body = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const nul = body.indexOf(0);
+  if (nul >= 0) {
+    const before = Buffer.from(body.buffer, body.byteOffset, nul).toString('utf8');
+    return { error: NUL_MESSAGE, ...positionOf(before, before.length) };
+  }
   if (!isUtf8(body)) {
     const at = firstInvalidUtf8(body);
     const before = Buffer.from(body.buffer, body.byteOffset, at).toString('utf8');
@@ -115,5 +119,5 @@ export function decodeManifest(bytes: Uint8Array): DecodeResult {
       ...positionOf(before, before.length),
     };
   }
-  return checkNul(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), 'utf-8');
+  return { text: withoutLineBoms(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')), encoding: 'utf-8' };
 }

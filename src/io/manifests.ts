@@ -45,13 +45,26 @@ export class ManifestSyntaxError extends Error {
   }
 }
 
+/** C0 and C1 controls, DEL, line and paragraph separators, bidirectional overrides and isolates. */
+function isUnprintable(c: number): boolean {
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 /**
  * A file name as it can be printed on a terminal: unchanged when it has only printable characters, else quoted as a
- * JSON string (so a newline or an escape code in a name cannot forge or colour output lines).
+ * JSON string with every unprintable character escaped (so a newline, an escape code or a bidirectional override in
+ * a name cannot forge, colour or reorder output lines).
  */
 export function printableFileName(file: string): string {
-  // C0 and C1 controls, DEL, line and paragraph separators, bidirectional overrides and isolates
-  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(file) ? JSON.stringify(file) : file;
+  let unprintable = false;
+  for (let i = 0; i < file.length && !unprintable; i++) unprintable = isUnprintable(file.charCodeAt(i));
+  if (!unprintable) return file;
+  let out = '';
+  for (const ch of JSON.stringify(file)) {
+    const c = ch.charCodeAt(0);
+    out += isUnprintable(c) ? `\\u${c.toString(16).padStart(4, '0')}` : ch;
+  }
+  return out;
 }
 
 /** `file:line:column: message`, the file name printable. */
@@ -82,54 +95,67 @@ class DocumentText {
   }
 
   public locate(keys: ReadonlyArray<string | number>): SourcePosition | undefined {
-    // one parsed document at a time: findings come object by object
-    if (lastParsed !== this) {
-      lastParsed?.positions.release();
-      lastParsed = this;
+    // one indexed document at a time: findings come object by object
+    if (DocumentText.indexed !== this) {
+      DocumentText.indexed?.positions.release();
+      DocumentText.indexed = this;
     }
     return this.positions.locate(keys);
   }
-}
 
-let lastParsed: DocumentText | undefined;
+  private static indexed?: DocumentText;
+}
 
 /** Where an item of a `List` (or of a top-level array) is: its line is computed on first use. */
 class ItemSource implements SourceLocation {
-  private computed?: { line?: number; column?: number };
+  // private (#) so that spreading a source copies only its public fields
+  #computed?: { line?: number; column?: number };
+  readonly #text: DocumentText;
+  readonly #root: ReadonlyArray<string | number>;
+
   constructor(
     public readonly file: string,
     public readonly document: number,
     public readonly item: number,
-    private readonly text: DocumentText,
-    private readonly root: ReadonlyArray<string | number>,
-  ) {}
+    text: DocumentText,
+    root: ReadonlyArray<string | number>,
+  ) {
+    this.#text = text;
+    this.#root = root;
+  }
 
-  private position(): { line?: number; column?: number } {
-    if (!this.computed) this.computed = this.text.locate(this.root) ?? {};
-    return this.computed;
+  #position(): { line?: number; column?: number } {
+    this.#computed ??= this.#text.locate(this.#root) ?? {};
+    return this.#computed;
   }
 
   public get line(): number | undefined {
-    return this.position().line;
+    return this.#position().line;
   }
 
   public get column(): number | undefined {
-    return this.position().column;
+    return this.#position().column;
   }
 }
 
 /** An object read from a document. */
 class ReadObject implements LocatedObject {
+  readonly #text: DocumentText;
+  readonly #root: ReadonlyArray<string | number>;
+
   constructor(
     public readonly object: unknown,
     public readonly source: SourceLocation,
-    private readonly text: DocumentText,
-    private readonly root: ReadonlyArray<string | number>,
-  ) {}
+    text: DocumentText,
+    root: ReadonlyArray<string | number>,
+  ) {
+    this.#text = text;
+    this.#root = root;
+  }
 
   public locate(field: string): SourcePosition | undefined {
     const keys = splitFieldPath(field);
-    return keys ? this.text.locate([...this.root, ...keys]) : undefined;
+    return keys ? this.#text.locate([...this.#root, ...keys]) : undefined;
   }
 }
 

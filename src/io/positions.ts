@@ -121,8 +121,11 @@ class NodeIndex {
     return undefined;
   }
 
-  /** Offset of the first character of a node's content: after spaces, comments, line breaks and properties. */
-  private start(record: NodeRecord): { offset: number; tagged: boolean } {
+  /**
+   * Offset of the first character of a node's content: after spaces, comments, line breaks and properties. An empty
+   * node is where it would have been, on the line of its key.
+   */
+  private start(record: NodeRecord): { offset: number; tagged: boolean; empty: boolean } {
     const t = this.text;
     let i = record.open;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
@@ -138,8 +141,8 @@ class NodeIndex {
         while (i < t.length && !isSpace(t.charCodeAt(i)) && !isBreak(t.charCodeAt(i))) i++;
       } else break;
     }
-    // an empty node: where it would have been, on the line of its key
-    return { offset: i >= record.close ? sameLine : i, tagged };
+    const empty = i >= record.close;
+    return { offset: empty ? sameLine : i, tagged, empty };
   }
 
   /** The position of the node at `path`, or of its deepest existing parent; false when the records do not line up. */
@@ -173,7 +176,7 @@ class NodeIndex {
     if (found && !tagged && (typeof r !== 'object' || r === null)) {
       const s = this.start(target);
       const c = this.text[s.offset];
-      if (!s.tagged && c !== '"' && c !== "'" && c !== '|' && c !== '>' && c !== '*') {
+      if (!s.tagged && !s.empty && c !== '"' && c !== "'" && c !== '|' && c !== '>' && c !== '*') {
         const raw = this.text.slice(s.offset, Math.max(s.offset, target.close)).replace(/[ \t]+#.*$/gm, '');
         plain = raw.trim().replace(/\s*\n\s*/g, ' ');
       }
