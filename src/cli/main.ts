@@ -40,26 +40,27 @@ process.on('uncaughtException', (e) => {
   internalError(e);
   process.exit();
 });
+process.on('unhandledRejection', (e) => {
+  internalError(e);
+  process.exit();
+});
 
-runCli(process.argv.slice(2), {
-  stdout: (text) => {
-    if (stdoutClosed) return;
-    pending.push(text);
-    pendingLength += text.length;
-    if (pendingLength >= 1 << 16) flush();
-  },
-  stderr: (text) => {
-    flush();
-    process.stderr.write(text);
-  },
-  stdin: (maxBytes) => readBoundedStream(process.stdin, maxBytes),
-}).then(
-  (code) => {
-    flush();
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    flush();
-    internalError(e);
-  },
-);
+async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    stdout: (text) => {
+      if (stdoutClosed) return;
+      pending.push(text);
+      pendingLength += text.length;
+      if (pendingLength >= 1 << 16) flush();
+    },
+    stderr: (text) => {
+      flush();
+      process.stderr.write(text);
+    },
+    stdin: (maxBytes) => readBoundedStream(process.stdin, maxBytes),
+  });
+  flush();
+  process.exitCode = code;
+}
+
+main().catch(internalError);

@@ -50,7 +50,8 @@ function isManifestName(name: string): boolean {
 /** Tracks what has been seen, by real path, across all the paths of one run. */
 export class SeenPaths {
   private readonly files = new Set<string>();
-  private readonly dirs = new Set<string>();
+  /** Folders walked (or being walked) → the manifests found in them, links and subfolders included. */
+  private readonly dirs = new Map<string, number>();
 
   /** Whether the file at this real path is new (and marks it seen). */
   public firstFile(real: string): boolean {
@@ -59,16 +60,14 @@ export class SeenPaths {
     return true;
   }
 
-  /** Whether the folder at this real path has been seen. */
-  public hasDir(real: string): boolean {
-    return this.dirs.has(real);
+  /** The manifests found in a folder walked before (0 while it is being walked), or undefined for a new folder. */
+  public dirManifests(real: string): number | undefined {
+    return this.dirs.get(real);
   }
 
-  /** Whether the folder at this real path is new (and marks it seen). */
-  public firstDir(real: string): boolean {
-    if (this.dirs.has(real)) return false;
-    this.dirs.add(real);
-    return true;
+  /** Records how many manifests a folder holds (0 when its walk starts). */
+  public setDirManifests(real: string, count: number): void {
+    this.dirs.set(real, count);
   }
 }
 
@@ -92,22 +91,26 @@ export async function findManifestFiles(paths: readonly string[], seen: SeenPath
   const errors: InputError[] = [];
   const skipped: string[] = [];
 
-  let found = 0; // manifests met, read before or not
+  /** Adds a file unless it was added before (by another path or link). */
   const addFile = async (file: string): Promise<void> => {
-    found++;
     if (seen.firstFile(await realpathOr(file))) files.push(file);
   };
 
-  const walk = async (dir: string): Promise<void> => {
-    if (!seen.firstDir(await realpathOr(dir))) return;
+  /** Walks a folder not walked before; returns how many manifests it holds (read before or not). */
+  const walk = async (dir: string): Promise<number> => {
+    const real = await realpathOr(dir);
+    const before = seen.dirManifests(real);
+    if (before !== undefined) return before; // a link loop, or a folder reached twice
+    seen.setDirManifests(real, 0);
     let entries;
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (e) {
       errors.push({ file: dir, message: cannotRead(e) });
-      return;
+      return 0;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let found = 0;
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = path.join(dir, entry.name);
@@ -124,14 +127,15 @@ export async function findManifestFiles(paths: readonly string[], seen: SeenPath
         isDir = target.isDirectory();
         isFile = target.isFile();
       }
-      if (isDir) await walk(full);
+      if (isDir) found += await walk(full);
       else if (isFile && isManifestName(entry.name)) {
-        if (entry.name === CONSTRUCT_METADATA_FILE) {
-          found++;
-          skipped.push(full);
-        } else await addFile(full);
+        found++;
+        if (entry.name === CONSTRUCT_METADATA_FILE) skipped.push(full);
+        else await addFile(full);
       }
     }
+    seen.setDirManifests(real, found);
+    return found;
   };
 
   for (const p of paths) {
@@ -146,15 +150,12 @@ export async function findManifestFiles(paths: readonly string[], seen: SeenPath
       await addFile(p);
       continue;
     }
-    if (seen.hasDir(await realpathOr(p))) continue; // the same folder given twice, or inside one given before
-    const before = found;
-    await walk(p);
-    if (found === before) errors.push({ file: p, message: `folder contains no ${MANIFEST_EXTENSIONS.map((e) => `*${e}`).join(', ')} files` });
+    if ((await walk(p)) === 0) errors.push({ file: p, message: `folder contains no ${MANIFEST_EXTENSIONS.map((e) => `*${e}`).join(', ')} files` });
   }
   return { files, errors, skipped };
 }
 
-/** Reads a file of at most `maxBytes` bytes; returns undefined (and stops reading) when it is larger. */
+/** Reads a file of at most `maxBytes` bytes; when it is larger, stops reading and gives its size (if known). */
 async function readBounded(file: string, maxBytes: number): Promise<{ bytes: Buffer } | { size: number | undefined }> {
   const handle = await fs.open(file, 'r');
   try {
