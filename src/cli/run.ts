@@ -398,7 +398,7 @@ async function check(args: CheckArgs, io: CliIo, rules: readonly Rule[]): Promis
     for (const e of errors) io.stderr(`cdk8s-safe-pods: ${formatInputError(e)}\n`);
     for (const f of findings) io.stdout(`${locationOf(f)}: ${f.severity} ${f.rule}: ${subjectOf(f)}: ${f.message}\n`);
     const skippedNote = skipped.length > 0 ? `; skipped ${plural(skipped.length, 'construct-metadata.json')}` : '';
-    const inputNote = errors.length > 0 ? `; ${plural(errors.length, 'input error')} (not checked, see above)` : '';
+    const inputNote = errors.length > 0 ? `; ${plural(errors.length, 'input error')}: the check is incomplete` : '';
     io.stdout(
       `${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')} in ${plural(objects.length, 'object')} (${plural(files, 'file')}${skippedNote})${inputNote}\n`,
     );

@@ -336,7 +336,7 @@ export function readManifestText(text: string, file: string, options: ReadOption
     try {
       value = load(source, { schema: KUBERNETES_SCHEMA });
     } catch (e) {
-      errors.push(loadError(e, file, span, maxDepth));
+      errors.push(loadError(e, file, span, source, maxDepth));
       continue;
     }
     if (value === null || value === undefined) continue;
@@ -365,14 +365,16 @@ export function readManifestText(text: string, file: string, options: ReadOption
 export const HEAP_MESSAGE =
   'stopped reading: the objects read so far fill most of the JavaScript heap; check fewer files at once, or give Node more memory (NODE_OPTIONS=--max-old-space-size=<MiB>)';
 
-function loadError(e: unknown, file: string, span: DocumentSpan, maxDepth: number): InputError {
+function loadError(e: unknown, file: string, span: DocumentSpan, source: string, maxDepth: number): InputError {
   if (e instanceof YAMLException) {
-    const mark = (e as YAMLException & { mark?: { line: number; column: number } }).mark;
-    return {
-      file,
-      ...(mark ? { line: span.line + mark.line, column: mark.column + 1 } : { line: span.contentLine }),
-      message: e.reason || e.message.split('\n')[0],
-    };
+    const mark = (e as YAMLException & { mark?: { line: number; column: number; position: number } }).mark;
+    let message = e.reason || e.message.split('\n')[0];
+    if (message === 'duplicated mapping key' && mark) {
+      const key = /^\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\n]*?))\s*:(?:\s|$)/.exec(source.slice(mark.position, mark.position + 300));
+      const name = key ? (key[1] ?? key[2] ?? key[3]) : undefined;
+      message = `duplicated key${name ? ` ${JSON.stringify(name)}` : ''}: kubectl refuses duplicate fields (--validate=strict, its default) and otherwise keeps only the last; keep one`;
+    }
+    return { file, ...(mark ? { line: span.line + mark.line, column: mark.column + 1 } : { line: span.contentLine }), message };
   }
   if (e instanceof RangeError) {
     // js-yaml recurses once per level: only absurd nesting overflows the stack
@@ -395,6 +397,6 @@ export function readManifestBytes(bytes: Uint8Array, file: string, options: Read
 
 /** The message for input larger than the limit (`size` when known). */
 export function tooLarge(size: number | undefined, maxBytes: number): string {
-  const limit = maxBytes % 2 ** 20 === 0 ? `${maxBytes / 2 ** 20} MiB` : `${maxBytes} bytes`;
+  const limit = maxBytes % 2 ** 20 === 0 ? `${maxBytes / 2 ** 20} MiB` : maxBytes % 1024 === 0 ? `${maxBytes / 1024} KiB` : `${maxBytes} bytes`;
   return `${size === undefined ? 'is' : `is ${size} bytes,`} more than the limit of ${limit}; raise it with --max-file-size if this input is expected`;
 }

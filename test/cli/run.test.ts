@@ -216,7 +216,7 @@ describe('check', () => {
       `${good}:13: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
       `${bad}:23: error test-image: Deployment "prod/web": container "main": image "nginx:latest" uses "latest"`,
       `${bad}:25: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
-      '2 errors, 2 warnings in 3 objects (2 files); 1 input error (not checked, see above)',
+      '2 errors, 2 warnings in 3 objects (2 files); 1 input error: the check is incomplete',
       '',
     ]);
   });
@@ -249,10 +249,16 @@ describe('check', () => {
     const empty = write('empty.yaml', '# nothing rendered\n');
     const r = await run(['check', empty]);
     expect(r.code).toBe(ExitCode.INPUT);
-    expect(r.stderr).toBe(`cdk8s-safe-pods: ${empty}: no Kubernetes objects (read 1 file): an empty render, or the wrong path? Pass --allow-empty if this is expected\n`);
+    expect(r.stderr).toBe(
+      `cdk8s-safe-pods: ${empty}: no Kubernetes objects (read 1 file): an empty render, or the wrong path? Pass --allow-empty if this is expected\n`,
+    );
     expect((await run(['check', '-'], '')).code).toBe(ExitCode.INPUT);
     expect((await run(['check', write('values.yaml', 'replicas: 3\n')])).code).toBe(ExitCode.INPUT);
-    expect(await run(['check', '--allow-empty', empty])).toEqual({ code: ExitCode.OK, stdout: '0 errors, 0 warnings in 0 objects (1 file)\n', stderr: '' });
+    expect(await run(['check', '--allow-empty', empty])).toEqual({
+      code: ExitCode.OK,
+      stdout: '0 errors, 0 warnings in 0 objects (1 file)\n',
+      stderr: '',
+    });
   });
 
   describe('RuntimeClasses', () => {
@@ -294,7 +300,10 @@ describe('usage', () => {
     [['lint', 'x.yaml'], /unknown command "lint"/],
     [['check'], /check needs at least one path/],
     [['check', '--format', 'xml', 'x.yaml'], /--format "xml" is not supported/],
-    [['check', '--kubernetes-version', '2.0', 'x.yaml'], /--kubernetes-version: Kubernetes version "2.0" is not a version like "1.27" or "1.30"; use 1.27 to 1.35/],
+    [
+      ['check', '--kubernetes-version', '2.0', 'x.yaml'],
+      /--kubernetes-version: Kubernetes version "2.0" is not a version like "1.27" or "1.30"; use 1.27 to 1.35/,
+    ],
     [['check', '--kubernetes-version', '1.3', 'x.yaml'], /--kubernetes-version "1.3" is not supported; use 1.27 to 1.35/],
     [['check', '--kubernetes-version', '1.99', 'x.yaml'], /--kubernetes-version "1.99" is not supported; use 1.27 to 1.35/],
     [['check', '--kubernetes-version', '1.26', 'x.yaml'], /--kubernetes-version "1.26" is not supported; use 1.27 to 1.35/],

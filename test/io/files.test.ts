@@ -104,19 +104,23 @@ describe('readManifestFile', () => {
   test('refuses a file larger than the limit without reading it', async () => {
     write('big.yaml', 'x'.repeat(2000));
     expect((await readManifestFile(at('big.yaml'), { maxFileBytes: 1024 })).errors).toEqual([
-      { file: at('big.yaml'), message: 'is 2000 bytes, more than the limit of 1024 bytes; raise it with --max-file-size if this input is expected' },
+      { file: at('big.yaml'), message: 'is 2000 bytes, more than the limit of 1 KiB; raise it with --max-file-size if this input is expected' },
     ]);
   });
 
   test('stops reading an endless device at the limit', async () => {
     const t0 = Date.now();
     const r = await readManifestFile('/dev/zero', { maxFileBytes: 4 * 2 ** 20 });
-    expect(r.errors).toEqual([{ file: '/dev/zero', message: 'is more than the limit of 4 MiB; raise it with --max-file-size if this input is expected' }]);
+    expect(r.errors).toEqual([
+      { file: '/dev/zero', message: 'is more than the limit of 4 MiB; raise it with --max-file-size if this input is expected' },
+    ]);
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   test('reports a file that cannot be read', async () => {
-    expect((await readManifestFile(at('nope.yaml'))).errors).toEqual([{ file: at('nope.yaml'), message: 'cannot read: no such file or directory (ENOENT)' }]);
+    expect((await readManifestFile(at('nope.yaml'))).errors).toEqual([
+      { file: at('nope.yaml'), message: 'cannot read: no such file or directory (ENOENT)' },
+    ]);
     expect((await readManifestFile(dir)).errors).toEqual([{ file: dir, message: 'cannot read: is a directory (EISDIR)' }]);
   });
 });

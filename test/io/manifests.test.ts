@@ -150,7 +150,9 @@ describe('readManifestText', () => {
 
   test('reports a duplicated key where the second one is', () => {
     const { errors } = readManifestText('kind: Pod\nspec:\n  a: 1\n  b: 2\n  a: 3\n', 'x.yaml');
-    expect(errors).toEqual([{ file: 'x.yaml', line: 5, column: 3, message: expect.stringMatching(/^duplicated mapping key/) }]);
+    expect(errors).toEqual([
+      { file: 'x.yaml', line: 5, column: 3, message: expect.stringMatching(/^duplicated key "a": kubectl refuses duplicate fields/) },
+    ]);
   });
 
   test.each([
