@@ -10,7 +10,7 @@ import { READ_LIMITS } from '../defaults/limits';
 import type { ReadLimits } from '../defaults/limits';
 import type { LocatedObject, SourceLocation, SourcePosition } from '../k8s/shapes';
 import { decodeManifest } from './decode';
-import { DocumentPositions, splitFieldPath } from './positions';
+import { locateInDocument, splitFieldPath } from './positions';
 import { KUBERNETES_SCHEMA } from './resolve';
 import { splitDocuments } from './split';
 import type { DocumentSpan } from './split';
@@ -84,27 +84,21 @@ export interface ManifestRead {
 /** Limits of one read; every field defaults to `READ_LIMITS`. */
 export type ReadOptions = Partial<ReadLimits>;
 
-/** The text of one document, kept for computing positions. */
+/** One document of a file: where its text is, for computing positions when a finding needs them. */
 class DocumentText {
-  public readonly positions: DocumentPositions;
   constructor(
     private readonly fileText: string,
-    public readonly span: DocumentSpan,
-  ) {
-    this.positions = new DocumentPositions(() => this.fileText.slice(this.span.start, this.span.end), span.line);
-  }
+    private readonly start: number,
+    private readonly end: number,
+    private readonly firstLine: number,
+  ) {}
 
-  public locate(keys: ReadonlyArray<string | number>): SourcePosition | undefined {
-    // one indexed document at a time: findings come object by object
-    if (DocumentText.indexed !== this) {
-      DocumentText.indexed?.positions.release();
-      DocumentText.indexed = this;
-    }
-    return this.positions.locate(keys);
+  public locate(path: ReadonlyArray<string | number>): SourcePosition | undefined {
+    return locateInDocument(this, () => this.fileText.slice(this.start, this.end), this.firstLine, path);
   }
-
-  private static indexed?: DocumentText;
 }
+
+const ROOT: ReadonlyArray<string | number> = Object.freeze([]);
 
 /** Where an item of a `List` (or of a top-level array) is: its line is computed on first use. */
 class ItemSource implements SourceLocation {
@@ -231,6 +225,7 @@ function shallowRefusal(value: object, depth: number, maxDepth: number, numbers:
     return undefined;
   }
   for (const key in value) {
+    if (key === OBJECT_KEY) return { message: OBJECT_KEY_MESSAGE, path: [] };
     const v: unknown = (value as Record<string, unknown>)[key];
     if (typeof v !== 'object' && !numbers) continue;
     const r = visit(key, v);
@@ -260,6 +255,7 @@ function aliasAwareRefusal(root: object, maxDepth: number): Refusal | undefined 
     }
     const key = top.keys ? top.keys[top.index] : top.index;
     top.index++;
+    if (key === OBJECT_KEY) return { message: OBJECT_KEY_MESSAGE, path: pathTo(key).slice(0, -1) };
     if (top.keys) {
       top.size++; // go-yaml decodes the key too
       decodes++;
@@ -298,6 +294,12 @@ function aliasAwareRefusal(root: object, maxDepth: number): Refusal | undefined 
   }
   return undefined;
 }
+
+/** The key js-yaml makes of a mapping used as a key. */
+const OBJECT_KEY = '[object Object]';
+
+const OBJECT_KEY_MESSAGE =
+  'a mapping is used as a key: kubectl refuses it (go-yaml: "invalid map key"); is this an unrendered template, such as {{ .Values.name }}?';
 
 const NON_FINITE = '.inf and .nan have no JSON form: kubectl refuses the document ("json: unsupported value"); quote the value if it is text';
 
@@ -340,7 +342,7 @@ export function readManifestText(text: string, file: string, options: ReadOption
       continue;
     }
     if (value === null || value === undefined) continue;
-    const doc = new DocumentText(text, span);
+    const doc = new DocumentText(text, span.start, span.end, span.line);
     const refusal = refusalOf(value, source, maxDepth);
     if (refusal) {
       const at = doc.locate(refusal.path);
@@ -356,7 +358,7 @@ export function readManifestText(text: string, file: string, options: ReadOption
       });
       continue;
     }
-    objects.push(new ReadObject(value, { file, document: span.index, line: span.contentLine }, doc, []));
+    objects.push(new ReadObject(value, { file, document: span.index, line: span.contentLine }, doc, ROOT));
   }
   return { objects, errors };
 }

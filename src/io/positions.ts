@@ -267,42 +267,31 @@ class YamlIndex {
   }
 }
 
-/** Positions in one document, computed on first use. */
-export class DocumentPositions {
-  private index?: NodeIndex;
-  private fallback?: YamlIndex;
+/** The document indexed last: findings come object by object, so one document at a time is enough. */
+let indexed: { key: object; index?: NodeIndex; fallback?: YamlIndex } | undefined;
 
-  /**
-   * @param text the document's text (what follows its `---` line, up to the next)
-   * @param firstLine line (from 1) of the first line of `text` in the file
-   */
-  constructor(
-    private readonly text: () => string,
-    private readonly firstLine: number,
-  ) {}
-
-  /** Drops what was computed (it is computed again on the next call). */
-  public release(): void {
-    this.index = undefined;
-    this.fallback = undefined;
+/**
+ * The position of the node at `path` (keys and indexes from the document's root) in a document, or of its deepest
+ * existing parent; `plain` is set when the node itself exists and is a plain scalar. The document is indexed on first
+ * use and kept until another document (another `key`) is asked about.
+ *
+ * @param key identifies the document
+ * @param text the document's text (what follows its `---` line, up to the next)
+ * @param firstLine line (from 1) of the first line of `text` in the file
+ */
+export function locateInDocument(key: object, text: () => string, firstLine: number, path: NodePath): SourcePosition | undefined {
+  if (indexed?.key !== key) indexed = { key };
+  const cache = indexed;
+  let at: SourcePosition | undefined | false;
+  try {
+    cache.index ??= new NodeIndex(text());
+    at = cache.index.locate(path);
+  } catch {
+    at = false; // cannot happen for a document that loaded, but positions are never worth an error
   }
-
-  /**
-   * The position of the node at `path` (keys and indexes from the document's root), or of its deepest existing
-   * parent; `plain` is set when the node itself exists and is a plain scalar.
-   */
-  public locate(path: NodePath): SourcePosition | undefined {
-    let at: SourcePosition | undefined | false;
-    try {
-      this.index ??= new NodeIndex(this.text());
-      at = this.index.locate(path);
-    } catch {
-      at = false; // cannot happen for a document that loaded, but positions are never worth an error
-    }
-    if (at === false) {
-      this.fallback ??= new YamlIndex(this.text());
-      at = this.fallback.locate(path);
-    }
-    return at && { ...at, line: at.line + this.firstLine - 1 };
+  if (at === false) {
+    cache.fallback ??= new YamlIndex(text());
+    at = cache.fallback.locate(path);
   }
+  return at && { ...at, line: at.line + firstLine - 1 };
 }

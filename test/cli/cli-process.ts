@@ -74,12 +74,12 @@ export class CliProcess {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let outBytes = 0;
-      child.stdout.on('data', (b: Buffer) => {
+      child.stdout!.on('data', (b: Buffer) => {
         out.push(b);
         outBytes += b.length;
-        if (options.closeStdoutAfter !== undefined && outBytes >= options.closeStdoutAfter) child.stdout.destroy();
+        if (options.closeStdoutAfter !== undefined && outBytes >= options.closeStdoutAfter) child.stdout!.destroy();
       });
-      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.stderr!.on('data', (b: Buffer) => err.push(b));
       child.stdin?.on('error', () => {}); // the child may stop reading early (a limit): that is not our error
       if (child.stdin) child.stdin.end(options.input ?? '');
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout ?? 20_000);

@@ -160,6 +160,14 @@ describe('readManifestText', () => {
     ['-.Inf in an anchored document', 'kind: Pod\nspec: &s\n  x: [-.Inf]\n', 3, 7, /have no JSON form/],
     ['a self-containing alias', 'kind: Pod\nspec: &a\n  x: *a\n', 3, 6, /anchor value contains itself/],
     ['a self-containing flow alias', 'kind: Pod\nspec: &a [*a]\n', 2, 11, /anchor value contains itself/],
+    [
+      'an unrendered template (a mapping as a key)',
+      'kind: Pod\nspec:\n  replicas: {{ replicas }}\n',
+      3,
+      13,
+      /a mapping is used as a key: kubectl refuses it \(go-yaml: "invalid map key"\); is this an unrendered template/,
+    ],
+    ['a mapping as a key in an anchored document', 'kind: Pod\nspec: &s\n  x: {{a: 1}: 2}\n', 3, 6, /a mapping is used as a key/],
   ])('refuses %s as kubectl does, at the node', (_name, doc, line, column, message) => {
     const { objects, errors } = readManifestText(`${doc}---\nkind: Service\n`, 'x.yaml');
     expect(errors).toEqual([{ file: 'x.yaml', line, column, message: expect.stringMatching(message) }]);
