@@ -30,7 +30,6 @@ function oldReader(): (text: string, file: string) => OldLocated[] {
   fs.mkdirSync(dir, { recursive: true });
   const source = execFileSync('git', ['show', `${OLD_COMMIT}:src/io/manifests.ts`], { cwd: ROOT, encoding: 'utf8' });
   fs.writeFileSync(path.join(dir, 'manifests.ts'), source);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(path.join(dir, 'manifests.ts')) as { parseManifests: (text: string, file: string) => OldLocated[] }).parseManifests;
 }
 

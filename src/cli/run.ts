@@ -3,7 +3,7 @@ import { DEFAULTS } from '../defaults';
 import { READ_LIMITS } from '../defaults/limits';
 import { findManifestFiles, readManifestFile, SeenPaths } from '../io/files';
 import { formatInputError, HEAP_MESSAGE, heapExhausted, printableFileName, readManifestBytes, tooLarge } from '../io/manifests';
-import type { InputError } from '../io/manifests';
+import type { InputError, ReadOptions } from '../io/manifests';
 import { validateDns1123Subdomain } from '../k8s/names';
 import { KubernetesVersion } from '../k8s/version';
 import { RULES } from '../rules/catalogue';
@@ -281,7 +281,7 @@ function isKubernetesObject(x: unknown): boolean {
  * input with no Kubernetes object at all is one too, unless `--allow-empty`.
  */
 async function load(args: CheckArgs, io: CliIo): Promise<Loaded> {
-  const limits = { maxFileBytes: args.maxFileBytes, maxDepth: args.maxDepth };
+  const limits = (): ReadOptions => ({ maxFileBytes: args.maxFileBytes, maxDepth: args.maxDepth, objectsBefore: objects.length });
   const objects: LocatedObject[] = [];
   const errors: InputError[] = [];
   const skipped: string[] = [];
@@ -310,19 +310,19 @@ async function load(args: CheckArgs, io: CliIo): Promise<Loaded> {
       }
       const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
       if (bytes.length > args.maxFileBytes) errors.push({ file: STDIN_FILE, message: tooLarge(undefined, args.maxFileBytes) });
-      else add(readManifestBytes(bytes, STDIN_FILE, limits));
+      else add(readManifestBytes(bytes, STDIN_FILE, limits()));
       continue;
     }
     const found = await findManifestFiles([p], seen);
     for (const e of found.errors) errors.push(e);
     skipped.push(...found.skipped);
     for (const file of found.files) {
-      if (heapExhausted(READ_LIMITS.maxHeapFraction)) {
+      if (heapExhausted(READ_LIMITS.maxHeapFraction, objects.length * READ_LIMITS.heapReservePerObject)) {
         errors.push({ file, message: HEAP_MESSAGE });
         stopped = true;
         break;
       }
-      add(await readManifestFile(file, limits));
+      add(await readManifestFile(file, limits()));
     }
   }
   if (!args.allowEmpty && errors.length === 0 && !objects.some((o) => isKubernetesObject(o.object))) {

@@ -18,10 +18,17 @@ export const READ_LIMITS: ReadLimits = Object.freeze({
   maxDepth: 200,
 
   /**
-   * Share of the JavaScript heap the read objects may use before the reader stops with an error instead of letting
-   * Node abort: 0.75 of `v8.getHeapStatistics().heap_size_limit`.
+   * Share of the JavaScript heap that the objects read, plus what checking them will need (`heapReservePerObject`
+   * each), may fill: 0.8 of `v8.getHeapStatistics().heap_size_limit`. Past it, reading stops with an input error, and
+   * the objects read so far are checked, instead of Node aborting out of memory.
    */
-  maxHeapFraction: 0.75,
+  maxHeapFraction: 0.8,
+
+  /**
+   * Heap set aside per object read, for checking it and reporting its findings: 2 KiB, twice what a million small pods
+   * with one finding each needed (1 KiB per object).
+   */
+  heapReservePerObject: 2048,
 });
 
 /** Limits of the manifest reader; see `READ_LIMITS` for what each one bounds and its default. */
@@ -30,6 +37,8 @@ export interface ReadLimits {
   readonly maxFileBytes: number;
   /** Deepest nesting of collections in one document. */
   readonly maxDepth: number;
-  /** Share of the JavaScript heap the read objects may fill before reading stops with an error. */
+  /** Share of the JavaScript heap the objects read and their checking may fill before reading stops with an error. */
   readonly maxHeapFraction: number;
+  /** Heap set aside per object read, for checking it. */
+  readonly heapReservePerObject: number;
 }

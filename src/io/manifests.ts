@@ -82,7 +82,14 @@ export interface ManifestRead {
 }
 
 /** Limits of one read; every field defaults to `READ_LIMITS`. */
-export type ReadOptions = Partial<ReadLimits>;
+export interface ReadOptions extends Partial<ReadLimits> {
+  /**
+   * Objects read before this file in the same run: the heap they will need for checking counts against the limit.
+   *
+   * @default 0
+   */
+  readonly objectsBefore?: number;
+}
 
 /** One document of a file: where its text is, for computing positions when a finding needs them. */
 class DocumentText {
@@ -303,10 +310,13 @@ const OBJECT_KEY_MESSAGE =
 
 const NON_FINITE = '.inf and .nan have no JSON form: kubectl refuses the document ("json: unsupported value"); quote the value if it is text';
 
-/** Whether the heap is fuller than `fraction` of its limit (then reading stops with an error instead of an abort). */
-export function heapExhausted(fraction: number): boolean {
+/**
+ * Whether the heap, plus `reserveBytes` still to be needed, is fuller than `fraction` of its limit (then reading stops
+ * with an error instead of Node aborting out of memory later).
+ */
+export function heapExhausted(fraction: number, reserveBytes = 0): boolean {
   const { used_heap_size, heap_size_limit } = getHeapStatistics();
-  return used_heap_size > fraction * heap_size_limit;
+  return used_heap_size + reserveBytes > fraction * heap_size_limit;
 }
 
 const HEAP_CHECK_EVERY = 2000;
@@ -320,6 +330,8 @@ const HEAP_CHECK_EVERY = 2000;
 export function readManifestText(text: string, file: string, options: ReadOptions = {}): ManifestRead {
   const maxDepth = options.maxDepth ?? READ_LIMITS.maxDepth;
   const maxHeapFraction = options.maxHeapFraction ?? READ_LIMITS.maxHeapFraction;
+  const reservePerObject = options.heapReservePerObject ?? READ_LIMITS.heapReservePerObject;
+  const objectsBefore = options.objectsBefore ?? 0;
   const { documents, problems } = splitDocuments(text);
   const objects: LocatedObject[] = [];
   const errors: InputError[] = problems.map((p) => ({ file, ...p }));
@@ -328,7 +340,7 @@ export function readManifestText(text: string, file: string, options: ReadOption
     if (span.contentLine === undefined) continue; // blank lines and comments only
     if (++sinceHeapCheck >= HEAP_CHECK_EVERY) {
       sinceHeapCheck = 0;
-      if (heapExhausted(maxHeapFraction)) {
+      if (heapExhausted(maxHeapFraction, (objectsBefore + objects.length) * reservePerObject)) {
         errors.push({ file, line: span.line, message: HEAP_MESSAGE });
         break;
       }
@@ -365,7 +377,7 @@ export function readManifestText(text: string, file: string, options: ReadOption
 
 /** The message when the heap is nearly full. */
 export const HEAP_MESSAGE =
-  'stopped reading: the objects read so far fill most of the JavaScript heap; check fewer files at once, or give Node more memory (NODE_OPTIONS=--max-old-space-size=<MiB>)';
+  'stopped reading: the objects read so far, and checking them, would fill the JavaScript heap; they are checked, the rest is not: check fewer files at once, or give Node more memory (NODE_OPTIONS=--max-old-space-size=<MiB>)';
 
 function loadError(e: unknown, file: string, span: DocumentSpan, source: string, maxDepth: number): InputError {
   if (e instanceof YAMLException) {

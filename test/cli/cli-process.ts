@@ -6,7 +6,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { transformFileSync } from '@swc/core';
+import { nodePath, transpileSources } from '../../bench/transpile';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -42,22 +42,7 @@ export class CliProcess {
 
   constructor() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safe-pods-cli-build-'));
-    const src = path.join(ROOT, 'src');
-    const walk = (d: string): string[] =>
-      fs
-        .readdirSync(d, { withFileTypes: true })
-        .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
-    for (const file of walk(src)) {
-      const out = path.join(this.dir, path.relative(src, file)).replace(/\.ts$/, '.js');
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      const { code } = transformFileSync(file, {
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-        module: { type: 'commonjs' },
-        swcrc: false,
-      });
-      fs.writeFileSync(out, code);
-    }
-    this.main = path.join(this.dir, 'cli', 'main.js');
+    this.main = transpileSources(this.dir);
   }
 
   /** Runs `cdk8s-safe-pods <args>`. */
@@ -67,7 +52,7 @@ export class CliProcess {
       const stdin = options.stdinFile !== undefined ? fs.openSync(options.stdinFile, 'r') : 'pipe';
       const child = spawn(process.execPath, [...(options.preload ?? []).flatMap((p) => ['-r', p]), this.main, ...args], {
         cwd: ROOT,
-        env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), ...options.env },
+        env: { ...process.env, NODE_PATH: nodePath(), ...options.env },
         stdio: [stdin, 'pipe', 'pipe'],
       });
       if (typeof stdin === 'number') fs.closeSync(stdin);
