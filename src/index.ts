@@ -103,7 +103,7 @@ export type {
 } from './rules/types';
 export { subjectsOf, factsOf, contextFor, checkObjects, describeSource } from './rules/subjects';
 export type { ObjectFacts, ObjectFinding, CheckOptions } from './rules/subjects';
-export type { SourceLocation, LocatedObject } from './k8s/shapes';
+export type { SourceLocation, SourcePosition, LocatedObject } from './k8s/shapes';
 export { runCli, ExitCode, STDIN_FILE } from './cli/run';
 export type { CliIo, JsonFinding } from './cli/run';
 export { SafePodsValidation } from './plugin';
