@@ -261,6 +261,22 @@ describe('check', () => {
     });
   });
 
+  test("skips cdk8s's construct-metadata.json in folders and says so in the summary", async () => {
+    write('dist/app.k8s.yaml', GOOD_POD);
+    write('dist/construct-metadata.json', '{"version": "1.0.0", "resources": {}}');
+    const r = await run(['check', path.join(dir, 'dist')]);
+    expect(r).toEqual({ code: ExitCode.OK, stdout: '0 errors, 0 warnings in 1 object (1 file; skipped 1 construct-metadata.json)\n', stderr: '' });
+    const json = JSON.parse((await run(['check', '--format', 'json', path.join(dir, 'dist')])).stdout);
+    expect(json.summary).toEqual({
+      errors: 0,
+      warnings: 0,
+      files: 1,
+      objects: 1,
+      inputErrors: 0,
+      skipped: [path.join(dir, 'dist', 'construct-metadata.json')],
+    });
+  });
+
   describe('RuntimeClasses', () => {
     const pod = (rc: string): string =>
       `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  runtimeClassName: ${rc}\n  containers: [{name: c, image: "a:1"}]\n`;
