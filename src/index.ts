@@ -105,7 +105,7 @@ export { subjectsOf, factsOf, contextFor, checkObjects, describeSource } from '.
 export type { ObjectFacts, ObjectFinding, CheckOptions } from './rules/subjects';
 export type { SourceLocation, SourcePosition, LocatedObject } from './k8s/shapes';
 export { runCli, ExitCode, STDIN_FILE } from './cli/run';
-export type { CliIo, JsonFinding } from './cli/run';
+export type { CliIo, JsonFinding, JsonInputError } from './cli/run';
 export { SafePodsValidation } from './plugin';
 export type { SafePodsValidationProps, PluginValidationContext, PluginViolation, PluginViolatingResource } from './plugin';
 

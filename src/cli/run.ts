@@ -351,17 +351,23 @@ function toJsonInputError(e: InputError): JsonInputError {
   return { file: e.file, line: e.line ?? null, column: e.column ?? null, message: e.message };
 }
 
+/** A field of `writeJsonObject`: a key, its value, and for a list, how to turn each item into JSON. */
+type JsonField = readonly [key: string, value: unknown, toJson?: (item: never) => unknown];
+
 /**
- * Writes `{ "<key>": [ ...items ] }`-style JSON one item at a time, byte for byte what `JSON.stringify(x, null, 2)`
- * writes, so that a million findings never become one string longer than V8 allows.
+ * Writes a JSON object one list item at a time, byte for byte what `JSON.stringify(x, null, 2)` writes, so that a
+ * million findings never become one string longer than V8 allows (nor one array of their JSON forms).
  */
-function writeJsonObject(io: CliIo, fields: ReadonlyArray<readonly [string, unknown]>): void {
+function writeJsonObject(io: CliIo, fields: readonly JsonField[]): void {
   io.stdout('{');
-  fields.forEach(([key, value], i) => {
+  fields.forEach(([key, value, toJson], i) => {
     io.stdout(`${i > 0 ? ',' : ''}\n  ${JSON.stringify(key)}: `);
     if (Array.isArray(value) && value.length > 0) {
       io.stdout('[');
-      value.forEach((item, k) => io.stdout(`${k > 0 ? ',' : ''}\n    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}`));
+      value.forEach((item, k) => {
+        const json: unknown = toJson ? toJson(item as never) : item;
+        io.stdout(`${k > 0 ? ',' : ''}\n    ${JSON.stringify(json, null, 2).replace(/\n/g, '\n    ')}`);
+      });
       io.stdout('\n  ]');
     } else {
       io.stdout(JSON.stringify(value, null, 2).replace(/\n/g, '\n  '));
@@ -390,14 +396,14 @@ async function check(args: CheckArgs, io: CliIo, rules: readonly Rule[]): Promis
       ...(skipped.length > 0 ? { skipped } : {}),
     };
     writeJsonObject(io, [
-      ['findings', findings.map(toJsonFinding)],
-      ['errors', errors.map(toJsonInputError)],
+      ['findings', findings, toJsonFinding],
+      ['errors', errors, toJsonInputError],
       ['summary', summary],
     ]);
   } else {
     for (const e of errors) io.stderr(`cdk8s-safe-pods: ${formatInputError(e)}\n`);
     for (const f of findings) io.stdout(`${locationOf(f)}: ${f.severity} ${f.rule}: ${subjectOf(f)}: ${f.message}\n`);
-    const skippedNote = skipped.length > 0 ? `; skipped ${plural(skipped.length, 'construct-metadata.json')}` : '';
+    const skippedNote = skipped.length > 0 ? `; skipped ${plural(skipped.length, 'construct-metadata.json file')}` : '';
     const inputNote = errors.length > 0 ? `; ${plural(errors.length, 'input error')}: the check is incomplete` : '';
     io.stdout(
       `${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')} in ${plural(objects.length, 'object')} (${plural(files, 'file')}${skippedNote})${inputNote}\n`,

@@ -265,7 +265,11 @@ describe('check', () => {
     write('dist/app.k8s.yaml', GOOD_POD);
     write('dist/construct-metadata.json', '{"version": "1.0.0", "resources": {}}');
     const r = await run(['check', path.join(dir, 'dist')]);
-    expect(r).toEqual({ code: ExitCode.OK, stdout: '0 errors, 0 warnings in 1 object (1 file; skipped 1 construct-metadata.json)\n', stderr: '' });
+    expect(r).toEqual({
+      code: ExitCode.OK,
+      stdout: '0 errors, 0 warnings in 1 object (1 file; skipped 1 construct-metadata.json file)\n',
+      stderr: '',
+    });
     const json = JSON.parse((await run(['check', '--format', 'json', path.join(dir, 'dist')])).stdout);
     expect(json.summary).toEqual({
       errors: 0,
