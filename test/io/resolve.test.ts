@@ -5,13 +5,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { load } from 'js-yaml';
+import { parseDocument } from 'yaml';
 import { readManifestText } from '../../src/io/manifests';
 import { KUBERNETES_SCHEMA, resolvePlain, resolvePlainTagged } from '../../src/io/resolve';
 
 const DOC = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'yaml.md'), 'utf8');
 
 /** The rows of the markdown table that follows `heading` (first two cells, backticks removed). */
-function rows(after: string, until: string): Array<[string, string]> {
+function rows(after: string, until: string): Array<[string, string, string]> {
   const start = DOC.indexOf(after);
   const end = DOC.indexOf(until, start + after.length);
   expect(start).toBeGreaterThanOrEqual(0);
@@ -21,7 +22,7 @@ function rows(after: string, until: string): Array<[string, string]> {
     .map((l) => {
       const cells = l.split(/ \| /).map((c) => c.replace(/^\| /, ''));
       const code = (c: string): string => /^`(.*)`$/.exec(c.trim())![1];
-      return [code(cells[0]), code(cells[1])];
+      return [code(cells[0]), code(cells[1]), /^`.*`$/.test(cells[2]?.trim() ?? '') ? code(cells[2]) : ''];
     });
 }
 
@@ -40,16 +41,18 @@ describe('plain scalars, as docs/yaml.md lists them', () => {
     for (const y of ['yes', 'y', 'on', 'no', 'off', '0755', '1_000', '.5', '~', '2024-01-02', '1:30', '"yes"']) expect(inputs).toContain(y);
   });
 
-  test.each(cases)('value: %s is %s for Kubernetes', (yaml, json) => {
+  test.each(cases)('value: %s is %s for Kubernetes (and %s for a YAML 1.2 reader)', (yaml, json, yaml12) => {
     expect(read(`value: ${yaml}\n`)).toEqual({ value: JSON.parse(json) });
     // the same in a flow mapping and as a sequence item
     expect(read(`{value: ${yaml}}\n`)).toEqual({ value: JSON.parse(json) });
     expect(load(`- ${yaml}\n`, { schema: KUBERNETES_SCHEMA })).toEqual([JSON.parse(json)]);
+    // the third column: what the `yaml` package reads in its default (YAML 1.2 core) mode, written as JSON
+    expect(JSON.stringify(parseDocument(`v: ${yaml}\n`, { logLevel: 'silent' }).toJS().v)).toBe(yaml12);
   });
 });
 
 describe('keys, as docs/yaml.md lists them', () => {
-  const cases = rows('### Keys', '\n\nSome keys');
+  const cases = rows('### Keys', '\n\nSome keys').map(([yaml, json]) => [yaml, json]);
 
   test.each(cases)('%s is %s for Kubernetes', (yaml, json) => {
     expect(read(`${yaml}\n`)).toEqual(JSON.parse(json));
