@@ -26,6 +26,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') stdoutClosed = true;
   else internalError(e);
 });
+let stderrClosed = false;
+process.stderr.on('error', () => {
+  stderrClosed = true; // nowhere left to say anything
+});
 
 // output is buffered and written in large pieces: a million findings are a million small writes otherwise
 let pending: string[] = [];
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
     },
     stderr: (text) => {
       flush();
-      process.stderr.write(text);
+      if (!stderrClosed) process.stderr.write(text);
     },
     stdin: (maxBytes) => readBoundedStream(process.stdin, maxBytes),
   });
