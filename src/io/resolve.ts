@@ -159,11 +159,6 @@ export function resolvePlain(text: string): unknown {
   return resolvePlainTagged(text).value;
 }
 
-/** Whether Kubernetes reads this plain scalar as something other than the same string. */
-export function isPlainNonString(text: string): boolean {
-  return typeof resolvePlain(text) !== 'string';
-}
-
 // ---- the js-yaml schema --------------------------------------------------------------------------
 
 /** The last plain scalar resolved, so that `construct` does not resolve it a second time. */
