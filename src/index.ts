@@ -78,4 +78,5 @@ export type {
   RuntimeClassFacts,
   LocatedObject,
   SourceLocation,
+  SourcePosition,
 } from './k8s/shapes';

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { LocatedObject } from '../../src/k8s/shapes';
 import { KubernetesVersion } from '../../src/k8s/version';
-import { readManifestFile } from '../../src/io/manifests';
+import { readManifestFile } from '../../src/io/files';
 import type { CheckOptions, ObjectFinding } from '../../src/rules/check';
 import { checkObjects } from '../../src/rules/check';
 import { isJsonObject, ObjectRole, roleOf } from '../../src/rules/normalize';
@@ -178,8 +178,13 @@ export function projectFiles(project: string): string[] {
  * Throws when the reader refuses the file.
  */
 export async function readCorpusFile(file: string): Promise<LocatedObject[]> {
-  const objects = await readManifestFile(path.join(CORPUS, file));
-  return objects.map((o) => ({ ...o, ...(o.source ? { source: { ...o.source, file } } : {}) }));
+  const read = await readManifestFile(path.join(CORPUS, file));
+  if (read.errors.length > 0) throw new Error(read.errors.map((e) => `${file}:${e.line ?? ''}:${e.column ?? ''}: ${e.message}`).join('\n'));
+  return read.objects.map((o) => ({
+    object: o.object,
+    ...(o.source ? { source: { ...o.source, file } } : {}),
+    locate: (field: string) => o.locate?.(field),
+  }));
 }
 
 /** A file the reader refused. */
