@@ -126,7 +126,7 @@ describe('a folder with one broken file', () => {
     expect(out.errors).toEqual([
       { file: fixture('folder/c-broken.yaml'), line: 16, column: 3, message: expect.stringContaining('duplicated key "name"') },
     ]);
-    expect(out.summary).toEqual({ errors: 1, warnings: 0, files: 4, objects: 4, inputErrors: 1 });
+    expect(out.summary).toEqual({ errors: 1, warnings: 0, files: 4, objects: 4, judged: 4, notJudged: {}, inputErrors: 1 });
   });
 });
 

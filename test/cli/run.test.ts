@@ -231,7 +231,7 @@ describe('check', () => {
     const out = JSON.parse(r.stdout);
     expect(out.errors).toEqual([{ file: bad, line: 15, column: 5, message: expect.stringContaining('bad indentation') }]);
     expect(out.findings).toHaveLength(2);
-    expect(out.summary).toEqual({ errors: 1, warnings: 1, files: 1, objects: 1, inputErrors: 1 });
+    expect(out.summary).toEqual({ errors: 1, warnings: 1, files: 1, objects: 1, judged: 1, notJudged: {}, inputErrors: 1 });
   });
 
   test('exits 3 for invalid YAML on standard input', async () => {
@@ -278,6 +278,8 @@ describe('check', () => {
       warnings: 0,
       files: 1,
       objects: 1,
+      judged: 1,
+      notJudged: {},
       inputErrors: 0,
       skipped: [path.join(dir, 'dist', 'construct-metadata.json')],
     });
