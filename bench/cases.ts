@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import { runCli } from '../src/cli/run';
 import { SafePod } from '../src/constructs/safe-pod';
 import { workloadCases } from './workload-cases';
@@ -22,9 +22,11 @@ export enum CaseGroup {
   SERVICES = 'services',
   /** Read and check YAML files (the CLI) or only parse them (the baseline). */
   CHECK = 'check',
+  /** Whole processes on a large corpus: `cdk8s-safe-pods check --format json` against `js-yaml` `loadAll` alone. */
+  READ = 'read',
 }
 
-/** YAML files a case reads: synthesized once per run, before any measurement, into `.bench/input/<id>/`. */
+/** YAML files a case reads: prepared once per run, before any measurement, into `.bench/input/<id>/`. */
 export interface InputSpec {
   /** Directory name under `.bench/input/`. */
   readonly id: string;
@@ -32,6 +34,18 @@ export interface InputSpec {
   readonly pods: number;
   /** Services in the input (SafePods then have service links on). */
   readonly services: number;
+  /**
+   * A real manifest (a file of bench/fixtures/) concatenated `copies` times into one file, instead of synthesized pods.
+   *
+   * @default - the input is synthesized
+   */
+  readonly corpus?: { readonly file: string; readonly copies: number };
+}
+
+/** A whole-process run: `node <args>`, timed from outside (start-up included). */
+export interface ProcessSpec {
+  /** Arguments of `node` (the script and its arguments). */
+  readonly args: readonly string[];
 }
 
 /** One benchmark case. */
@@ -60,6 +74,13 @@ export interface BenchCase {
    * @default - it can run
    */
   readonly unavailable?: () => string | undefined;
+  /**
+   * The case is a whole process, started by the harness and timed from outside: what to run, given the prepared
+   * input and the CLI transpiled by the harness (`node <cli> ...`).
+   *
+   * @default - the case is timed in a harness child with `prepare`
+   */
+  readonly process?: (inputDir: string, cli: string) => ProcessSpec;
   /** Untimed setup; returns the timed work (a returned promise is awaited). `inputDir` is the prepared input, if any. */
   prepare(inputDir?: string): () => unknown;
 }
@@ -163,9 +184,16 @@ export function buildApp(variant: string, pods: number, services: number, outdir
   return app;
 }
 
-/** Synthesizes the input of a check case into `dir` (the files `cdk8s synth` would write). */
+/** Prepares the input of a check case in `dir`: the files `cdk8s synth` would write, or copies of a real manifest. */
 export function synthInput(spec: InputSpec, dir: string): string[] {
   fs.rmSync(dir, { recursive: true, force: true });
+  if (spec.corpus) {
+    fs.mkdirSync(dir, { recursive: true });
+    const text = fs.readFileSync(path.join(__dirname, 'fixtures', spec.corpus.file), 'utf8');
+    const copy = text.startsWith('---') ? text : `---\n${text}`;
+    fs.writeFileSync(path.join(dir, `${path.basename(spec.corpus.file, '.yaml')}-x${spec.corpus.copies}.yaml`), copy.repeat(spec.corpus.copies));
+    return yamlFiles(dir);
+  }
   buildApp('SafePod', spec.pods, spec.services, dir).synth();
   return yamlFiles(dir);
 }
@@ -179,15 +207,13 @@ export function yamlFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/** Reads and parses every document of every file, to plain JS objects (what any checker of YAML must do first). */
+/**
+ * Reads and parses every document of every file to plain JS objects with `js-yaml` `loadAll` (the fastest correct
+ * parser measured, issue 16): what any checker of YAML must do first.
+ */
 export function parseFiles(files: readonly string[]): unknown[] {
   const objects: unknown[] = [];
-  for (const file of files) {
-    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
-      objects.push(doc.toJS());
-    }
-  }
+  for (const file of files) for (const doc of loadAll(fs.readFileSync(file, 'utf8'))) objects.push(doc);
   return objects;
 }
 
@@ -226,7 +252,7 @@ function yamlParseCase(pods: number, services: number, o: CaseOptions): BenchCas
   return {
     id: `check/yaml-parse/${pods}+${services}`,
     group: CaseGroup.CHECK,
-    variant: 'plain YAML parse',
+    variant: 'plain YAML parse (js-yaml)',
     pods,
     services,
     reps: pods >= o.bigThreshold ? o.bigReps : o.reps,
@@ -261,6 +287,45 @@ function cliCheckCase(pods: number, services: number, o: CaseOptions): BenchCase
   };
 }
 
+/** The corpus of the whole-process reading cases: ten copies of Argo CD's HA install (20 MB, 700 objects). */
+export const READ_CORPUS: InputSpec = { id: 'argo-cd-ha-x10', pods: 0, services: 0, corpus: { file: 'argo-cd-ha-install.yaml', copies: 10 } };
+
+/** `js-yaml` `loadAll` of the corpus and nothing else, as a whole process: the baseline of issue 16. */
+function readBaselineCase(input: InputSpec, o: CaseOptions): BenchCase {
+  return {
+    id: `read/js-yaml/${input.id}`,
+    group: CaseGroup.READ,
+    variant: 'js-yaml loadAll (whole process)',
+    pods: input.pods,
+    services: input.services,
+    reps: o.reps,
+    input,
+    process: (dir) => ({ args: [path.join(__dirname, 'js-yaml-load.js'), dir] }),
+    prepare: () => () => undefined,
+  };
+}
+
+/** `cdk8s-safe-pods check --format json` of the corpus, as a whole process (the output goes to a pipe). */
+function readCliCase(input: InputSpec, o: CaseOptions): BenchCase {
+  return {
+    id: `read/cli/${input.id}`,
+    group: CaseGroup.READ,
+    variant: 'cdk8s-safe-pods check --format json (whole process)',
+    pods: input.pods,
+    services: input.services,
+    reps: o.reps,
+    input,
+    process: (dir, cli) => ({ args: [cli, 'check', '--format', 'json', dir] }),
+    prepare: () => () => undefined,
+  };
+}
+
+/** The inputs of the whole-process reading cases: the real corpus, and the largest synthesized one. */
+export function readInputs(o: CaseOptions): InputSpec[] {
+  const [pods, services] = o.serviceSizes[o.serviceSizes.length - 1];
+  return [READ_CORPUS, inputOf(pods, services)];
+}
+
 /** Pod variants of the synthesis series, in report order; the first two are compared. */
 export const SYNTH_VARIANTS: readonly string[] = ['SafePod', 'kplus.Pod', 'kplus.k8s.KubePod'];
 
@@ -274,5 +339,9 @@ export function casesFor(o: CaseOptions): BenchCase[] {
     cases.push(cliCheckCase(pods, services, o));
   }
   cases.push(...workloadCases(o));
+  for (const input of readInputs(o)) {
+    cases.push(readBaselineCase(input, o));
+    cases.push(readCliCase(input, o));
+  }
   return cases;
 }

@@ -10,14 +10,15 @@
  * Runs are interleaved (round 1 of every case, then round 2, ...) so a load change on the machine hits every case
  * alike, and the ratios stay meaningful even when the absolute times move.
  */
-import { fork, spawnSync } from 'child_process';
+import { fork, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { RULES } from '../src/rules/catalogue';
 import type { BenchCase, CaseOptions, InputSpec } from './cases';
-import { casesFor, synthInput, SYNTH_VARIANTS } from './cases';
+import { casesFor, READ_CORPUS, readInputs, synthInput, SYNTH_VARIANTS } from './cases';
+import { nodePath, transpileSources } from './transpile';
 import { WORKLOAD_MEASURED, WORKLOAD_TARGETS } from './workload-cases';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -51,7 +52,12 @@ const TARGETS = {
   safePodOverPod: 1.25,
   /** Largest N over the one before (5 000 / 1 000): at most this factor (5× is linear). */
   linear: 5.5,
+  /** Whole-process CLI check of the large corpus over `js-yaml` `loadAll` of it: wall time and peak RSS (issue 16). */
+  readOverJsYaml: 1.5,
 };
+
+/** kubeconform's published figure (README, "Speed"): 50 714 resources in 35 139 files in 6.7 s on 4 cores. */
+const KUBECONFORM = { resources: 50_714, files: 35_139, seconds: 6.7, cores: 4 };
 
 /** What one child reports. */
 interface Sample {
@@ -65,6 +71,12 @@ interface Sample {
   readonly maxRssKiB: number;
   /** Size of what the work returned (characters of YAML or objects), to check that the runs did the same work. */
   readonly outputSize: number;
+  /**
+   * Objects the run read (whole-process cases: the documents `js-yaml` loaded, the objects the CLI checked).
+   *
+   * @default - not counted
+   */
+  readonly objects?: number;
 }
 
 interface Result {
@@ -122,6 +134,35 @@ function runChild(args: string[], options: CaseOptions): Promise<unknown> {
     cp.on('exit', (code, signal) => {
       if (code === 0 && message !== undefined) resolve(message);
       else reject(new Error(`child ${args.join(' ')} failed (exit ${code ?? signal})`));
+    });
+  });
+}
+
+/** Runs a whole-process case: `node -r bench/report-usage.js <args>`, timed from here, its usage reported by itself. */
+function runProcess(c: BenchCase, inputDir: string, cli: string): Promise<Sample> {
+  const usageFile = path.join(ROOT, '.bench', `usage-${process.pid}.json`);
+  fs.rmSync(usageFile, { force: true });
+  const { args } = c.process!(inputDir, cli);
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'report-usage.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_PATH: nodePath(), BENCH_USAGE_FILE: usageFile },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const ms = performance.now() - t0;
+      if (signal !== null || code === null || code > 1) {
+        reject(new Error(`${c.id}: node ${args.join(' ')} ended with ${signal ?? `exit ${code}`}`));
+        return;
+      }
+      const usage = JSON.parse(fs.readFileSync(usageFile, 'utf8')) as { maxRssKiB: number; cpuMs: number; rssAtStartKiB: number };
+      const stdout = Buffer.concat(out).toString('utf8');
+      const objects = stdout.startsWith('{') ? (JSON.parse(stdout) as { summary: { objects: number } }).summary.objects : Number(stdout.trim());
+      resolve({ ms, cpuMs: usage.cpuMs, rssBeforeKiB: usage.rssAtStartKiB, maxRssKiB: usage.maxRssKiB, outputSize: stdout.length, objects });
     });
   });
 }
@@ -231,6 +272,46 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   );
   lines.push('');
 
+  // -- whole processes on a large corpus
+  const readRows = readInputs(options).filter((input) => byId.has(`read/cli/${input.id}`));
+  if (readRows.length > 0) {
+    lines.push('### Reading a large corpus: whole processes', '');
+    lines.push(
+      '| input | objects | js-yaml wall ms | CLI wall ms | wall ratio | CPU ratio | js-yaml peak RSS MiB | CLI peak RSS MiB | RSS ratio | CLI objects / s (one core) |',
+    );
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const input of readRows) {
+      const base = `read/js-yaml/${input.id}`;
+      const cli = `read/cli/${input.id}`;
+      const objects = byId.get(cli)?.samples[0]?.objects;
+      const rss = (id: string): number | undefined => medOf(id, (x) => x.maxRssKiB);
+      const cells = [
+        input.corpus
+          ? `${input.corpus.copies} × ${input.corpus.file}`
+          : `${fmtN(input.pods)} SafePods + ${fmtN(input.services)} Services (synthesized)`,
+        objects === undefined ? '–' : fmtN(objects),
+        med(base) === undefined ? '–' : fmtMs(med(base)!),
+        med(cli) === undefined ? '–' : fmtMs(med(cli)!),
+        ratio(med(cli), med(base)) === undefined ? '–' : fmtRatio(ratio(med(cli), med(base))!),
+        ratio(medCpu(cli), medCpu(base)) === undefined ? '–' : fmtRatio(ratio(medCpu(cli), medCpu(base))!),
+        rss(base) === undefined ? '–' : fmtMiB(rss(base)!),
+        rss(cli) === undefined ? '–' : fmtMiB(rss(cli)!),
+        ratio(rss(cli), rss(base)) === undefined ? '–' : fmtRatio(ratio(rss(cli), rss(base))!),
+        objects === undefined || med(cli) === undefined ? '–' : fmtN(Math.round(objects / (med(cli)! / 1000))),
+      ];
+      lines.push(`| ${cells.join(' | ')} |`);
+    }
+    const perCore = KUBECONFORM.resources / KUBECONFORM.seconds / KUBECONFORM.cores;
+    lines.push(
+      '',
+      `For comparison, kubeconform publishes ${fmtN(KUBECONFORM.resources)} resources in ${fmtN(KUBECONFORM.files)} files in ${KUBECONFORM.seconds} s on ${KUBECONFORM.cores} cores:`,
+      `${fmtN(Math.round(perCore))} resources per second per core (validation against JSON schemas, whole process, its own machine). The CLI runs on`,
+      'one core (Node). Its rate depends on the size of the objects: the Argo CD corpus averages 28 KB per object (CRDs with',
+      'large schemas), the synthesized one about 1 KB.',
+      '',
+    );
+  }
+
   const checks: Check[] = [
     { name: `SafePod / kplus.Pod at N = ${fmtN(big)}`, ...both(`synth/SafePod/${big}`, `synth/kplus.Pod/${big}`), limit: TARGETS.safePodOverPod },
     ...SYNTH_VARIANTS.map((v) => ({
@@ -243,6 +324,23 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
       ...both(`services/SafePod/${svcId(svcBig)}`, `services/SafePod/${svcId(svcPrev)}`),
       limit: TARGETS.linear,
     },
+    ...(byId.has(`read/cli/${READ_CORPUS.id}`)
+      ? [
+          {
+            name: `CLI check of ${READ_CORPUS.corpus!.copies} × ${READ_CORPUS.corpus!.file} / js-yaml loadAll of it, whole processes: wall time`,
+            ...both(`read/cli/${READ_CORPUS.id}`, `read/js-yaml/${READ_CORPUS.id}`),
+            limit: TARGETS.readOverJsYaml,
+          },
+          {
+            name: `the same: peak RSS (ratio in the wall-time column)`,
+            value: ratio(
+              medOf(`read/cli/${READ_CORPUS.id}`, (x) => x.maxRssKiB),
+              medOf(`read/js-yaml/${READ_CORPUS.id}`, (x) => x.maxRssKiB),
+            ),
+            limit: TARGETS.readOverJsYaml,
+          },
+        ]
+      : []),
     {
       name: `CLI check: ${svcId(svcBig)} / ${svcId(svcPrev)} (linear in pods + Services)`,
       ...both(`check/cli-check/${svcId(svcBig)}`, `check/cli-check/${svcId(svcPrev)}`),
@@ -261,7 +359,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   lines.push('| target | wall-time ratio | CPU-time ratio | limit | holds (wall) | holds (CPU) |');
   lines.push('| --- | ---: | ---: | ---: | --- | --- |');
   const verdict = (v: number | undefined, limit: number, note?: string): string =>
-    v === undefined ? `not measured${note ? ` (${note})` : ''}` : v <= limit ? 'yes' : '**NO**';
+    v === undefined ? (note ? `not measured (${note})` : '–') : v <= limit ? 'yes' : '**NO**';
   for (const c of checks) {
     lines.push(
       `| ${c.name} | ${c.value === undefined ? '–' : fmtRatio(c.value)} | ${c.cpu === undefined ? '–' : fmtRatio(c.cpu)} | ≤ ${fmtRatio(c.limit)} | ` +
@@ -283,10 +381,16 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     '  namespace, synthesized the same way: the service-link collision and env checks run over whatever `RULES`',
     '  contains when the benchmark runs.',
     '- **check**: the YAML that `app.synth()` writes for the services input, synthesized once per benchmark run into',
-    '  `.bench/input/`. *plain YAML parse* reads the files and turns every document into a JS object',
-    '  (`yaml` `parseAllDocuments` + `toJS()`), the least any checker of YAML files must do; *CLI check* reads, parses',
-    "  and calls the CLI's `checkObjects(objects, options)` (src/rules/subjects.ts), so the ratio is the cost of the",
-    '  checks on top of reading the files.',
+    '  `.bench/input/`. *plain YAML parse* reads the files and turns every document into a JS object with `js-yaml`',
+    '  `loadAll` (the fastest correct parser, issue 16), the least any checker of YAML files must do; *CLI check* runs',
+    "  `runCli(['check', '--format', 'json', dir])` in the child: find, read, parse (src/io), judge every object with the",
+    '  rule catalogue and format the report, so the ratio is the cost of the checks on top of reading the files.',
+    '- **read**: whole processes, timed from outside from start to exit (Node start-up and module loading included),',
+    '  alternately: `node bench/js-yaml-load.js <input>` (read the files and `loadAll` them, nothing else) and the CLI,',
+    '  `node <src transpiled by swc>/cli/main.js check --format json <input>`, its output read through a pipe. Inputs: ten',
+    "  concatenated copies of Argo CD's HA install manifest (bench/fixtures/, 20 MB, 700 objects; generated into",
+    '  `.bench/input/` each run, never committed) and the largest synthesized check input. Peak RSS and CPU time are',
+    '  reported by each process itself at exit (`-r bench/report-usage.js`, the same for both).',
     WORKLOAD_MEASURED,
     '',
     '**Isolation and timing.** Every run of every case is a fresh `node -r ts-node/register/transpile-only` child',
@@ -349,13 +453,16 @@ async function main(argv: string[]): Promise<void> {
     await runChild(['--prepare', JSON.stringify(spec), path.join(INPUT_ROOT, spec.id)], options);
   }
 
+  // the CLI of the whole-process cases, transpiled once
+  const cli = results.some((r) => r.c.process && !r.skipped) ? transpileSources(path.join(ROOT, '.bench', 'cli')) : undefined;
+
   const rounds = Math.max(0, ...results.map((r) => r.c.reps));
   for (let round = 0; round < rounds; round++) {
     // every other round in reverse order, so no case always runs right after the same neighbour
     for (const r of round % 2 === 0 ? results : [...results].reverse()) {
       if (r.skipped || round >= r.c.reps) continue;
       const args = ['--child', r.c.id, ...(r.c.input ? [path.join(INPUT_ROOT, r.c.input.id)] : [])];
-      const s = (await runChild(args, options)) as Sample;
+      const s = r.c.process ? await runProcess(r.c, path.join(INPUT_ROOT, r.c.input!.id), cli!) : ((await runChild(args, options)) as Sample);
       if (r.samples.length > 0 && r.samples[0].outputSize !== s.outputSize) throw new Error(`${r.c.id}: runs produced different output`);
       r.samples.push(s);
       process.stderr.write(`round ${round + 1}/${rounds} ${r.c.id}: ${fmtMs(s.ms)} ms, peak RSS ${fmtMiB(s.maxRssKiB)} MiB\n`);

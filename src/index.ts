@@ -97,4 +97,5 @@ export type {
   RuntimeClassFacts,
   LocatedObject,
   SourceLocation,
+  SourcePosition,
 } from './k8s/shapes';

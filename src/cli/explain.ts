@@ -7,11 +7,11 @@ import { parseArgs } from 'util';
 import { DEFAULTS } from '../defaults';
 import { explainObjects, formatExplainSvg, formatExplainText, onlyContainer } from '../explain';
 import type { ExplainedPod, ExplainReport } from '../explain';
-import { ManifestSyntaxError, manifestFiles, parseManifests, readManifestFile } from '../io/manifests';
-import type { LocatedObject } from '../k8s/shapes';
+import { READ_LIMITS } from '../defaults/limits';
+import { formatInputError } from '../io/manifests';
 import { KubernetesVersion } from '../k8s/version';
 import type { CliIo } from './run';
-import { ExitCode, STDIN_FILE } from './run';
+import { ExitCode, loadInputs } from './run';
 
 /** The usage text of `explain`. */
 export const EXPLAIN_USAGE = `Usage:
@@ -123,42 +123,6 @@ function parse(argv: readonly string[]): ExplainArgs {
   };
 }
 
-async function load(paths: readonly string[], io: CliIo): Promise<LocatedObject[]> {
-  const objects: LocatedObject[] = [];
-  const errors: string[] = [];
-  let stdinRead = false;
-  for (const p of paths) {
-    try {
-      if (p === '-') {
-        if (!io.stdin) throw new UsageError('"-" (standard input) is not available here');
-        if (stdinRead) continue;
-        stdinRead = true;
-        objects.push(...parseManifests(await io.stdin(), STDIN_FILE));
-        continue;
-      }
-      for (const file of await manifestFiles([p])) {
-        try {
-          objects.push(...(await readManifestFile(file)));
-        } catch (e) {
-          if (!(e instanceof ManifestSyntaxError)) throw e;
-          errors.push(e.message);
-        }
-      }
-    } catch (e) {
-      if (!(e instanceof ManifestSyntaxError)) throw e;
-      errors.push(e.message);
-    }
-  }
-  if (errors.length > 0) throw new FileError(errors);
-  return objects;
-}
-
-class FileError extends Error {
-  constructor(public readonly messages: readonly string[]) {
-    super(messages.join('\n'));
-  }
-}
-
 function describe(pod: ExplainedPod): string {
   return `${pod.kind}/${pod.name}`;
 }
@@ -203,7 +167,14 @@ export async function runExplain(argv: readonly string[], io: ExplainCliIo): Pro
       return ExitCode.OK;
     }
     if (args.paths.length === 0) throw new UsageError('explain needs at least one path (a file, a folder, or "-" for standard input)');
-    const objects = await load(args.paths, io);
+    const { objects, errors } = await loadInputs(
+      { paths: args.paths, allowEmpty: false, maxFileBytes: READ_LIMITS.maxFileBytes, maxDepth: READ_LIMITS.maxDepth },
+      io,
+    );
+    if (errors.length > 0) {
+      for (const err of errors) io.stderr(`cdk8s-safe-pods: ${formatInputError(err)}\n`);
+      return ExitCode.INPUT;
+    }
     const pods = select(
       explainObjects(objects, {
         kubernetesVersion: args.kubernetesVersion,
@@ -222,10 +193,6 @@ export async function runExplain(argv: readonly string[], io: ExplainCliIo): Pro
     }
     return ExitCode.OK;
   } catch (e) {
-    if (e instanceof FileError) {
-      for (const m of e.messages) io.stderr(`cdk8s-safe-pods: ${m}\n`);
-      return ExitCode.USAGE;
-    }
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`cdk8s-safe-pods explain: ${e.message}\n\n${EXPLAIN_USAGE}`);
     return ExitCode.USAGE;

@@ -1,7 +1,11 @@
 import { parseArgs } from 'util';
 import { DEFAULTS } from '../defaults';
+import { READ_LIMITS } from '../defaults/limits';
+import { findManifestFiles, readManifestFile, SeenPaths } from '../io/files';
+import { formatInputError, HEAP_MESSAGE, heapExhausted, printableFileName, readManifestBytes, tooLarge } from '../io/manifests';
+import type { InputError, ReadOptions } from '../io/manifests';
+import { validateDns1123Subdomain } from '../k8s/names';
 import { KubernetesVersion } from '../k8s/version';
-import { ManifestSyntaxError, manifestFiles, parseManifests, readManifestFile } from '../io/manifests';
 import { RULE_CATALOGUE, RULES } from '../rules/catalogue';
 import { checkObjects } from '../rules/check';
 import { formatFinding } from '../rules/format';
@@ -13,14 +17,21 @@ import { Severity } from '../rules/types';
 import { runExplain } from './explain';
 import { runExport } from './export';
 
-/** Exit codes of the `cdk8s-safe-pods` command. */
+/**
+ * Exit codes of the `cdk8s-safe-pods` command. When several apply, the highest wins: input errors (3) outrank
+ * findings (1) because the check was incomplete; both are always printed.
+ */
 export enum ExitCode {
-  /** No errors were found (warnings may have been). */
+  /** Every input was read and no errors were found (warnings may have been). */
   OK = 0,
-  /** At least one error was found. */
+  /** At least one error was found, and every input was read. */
   FINDINGS = 1,
-  /** Bad usage, or a path that cannot be read or parsed. */
+  /** Bad usage (unknown option, bad value, missing path): nothing was checked. */
   USAGE = 2,
+  /** An input could not be read, decoded or parsed, was too large, or there was no Kubernetes object at all. */
+  INPUT = 3,
+  /** A bug in cdk8s-safe-pods (printed as one line; set CDK8S_SAFE_PODS_DEBUG=1 for the stack). */
+  INTERNAL = 4,
 }
 
 /** Where `runCli` reads and writes; injectable for tests. */
@@ -30,15 +41,19 @@ export interface CliIo {
   /** Writes to standard error (the text is complete lines, with newlines). */
   readonly stderr: (text: string) => void;
   /**
-   * Reads all of standard input (used for the path `-`).
+   * Reads standard input (used for the path `-`) to its end, or stops once it has more than `maxBytes` bytes (the
+   * command then reports it as too large).
    *
    * @default - standard input cannot be read: `-` is a usage error
    */
-  readonly stdin?: () => Promise<string>;
+  readonly stdin?: (maxBytes: number) => Promise<string | Uint8Array>;
 }
 
 /** The name `<stdin>` findings carry for the path `-`. */
 export const STDIN_FILE = '<stdin>';
+
+/** The Kubernetes versions the checks know (`--kubernetes-version`). */
+const SUPPORTED_VERSIONS = { min: KubernetesVersion.V1_27, max: KubernetesVersion.of('1.35') };
 
 const USAGE = `Usage:
   cdk8s-safe-pods check [options] <paths...>   check the pod specs in manifest files
@@ -48,19 +63,32 @@ const USAGE = `Usage:
                                                write the rules as ValidatingAdmissionPolicies (YAML)
   cdk8s-safe-pods --help
 
-Paths are files or folders (searched recursively for *.yaml, *.yml and *.json); "-" reads standard input.
+Paths are files or folders (searched recursively for *.yaml, *.yml and *.json, following symbolic links; hidden
+entries, node_modules and cdk8s's construct-metadata.json are skipped); "-" reads standard input. A file reached
+twice is read once. Files are read as kubectl reads them: UTF-8 (or UTF-16 with a byte order mark), YAML 1.1
+scalars (yes/no/on/off are booleans, 0755 is octal; see docs/yaml.md).
 Every Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob and PodTemplate is
 checked; Services and RuntimeClasses in the same files are known to the checks.
 
 Options of check:
   --format text|json            output format (default: text)
-  --kubernetes-version X.Y      the Kubernetes version the manifests are for (default: ${DEFAULTS.kubernetesVersion})
+  --kubernetes-version X.Y      the Kubernetes version the manifests are for, ${SUPPORTED_VERSIONS.min}-${SUPPORTED_VERSIONS.max} (default: ${DEFAULTS.kubernetesVersion})
   --runtime-class NAME          a RuntimeClass that exists in the cluster; repeatable
                                 (a pod referencing a RuntimeClass neither in the files nor named here is an error)
   --require-digest              require every image to be pinned by digest
+  --allow-empty                 no Kubernetes object at all is not an error
+  --max-file-size SIZE          largest file or standard input read, in bytes or with KiB/MiB/GiB
+                                (default: ${READ_LIMITS.maxFileBytes / 2 ** 20}MiB)
+  --max-depth N                 deepest nesting of collections in a document (default: ${READ_LIMITS.maxDepth})
   -h, --help                    show this help
 
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable/invalid files.
+Exit codes (the highest that applies):
+  0  every input was read; no errors found (warnings allowed)
+  1  errors found
+  2  bad usage: nothing was checked
+  3  input errors: a path could not be read, decoded or parsed, was too large, or held no Kubernetes object;
+     the other files are still checked and their findings printed
+  4  internal error (a bug; set CDK8S_SAFE_PODS_DEBUG=1 for details)
 `;
 
 class UsageError extends Error {}
@@ -70,7 +98,67 @@ interface CheckArgs {
   readonly kubernetesVersion: KubernetesVersion;
   readonly runtimeClasses: readonly string[];
   readonly requireDigest: boolean;
+  readonly allowEmpty: boolean;
+  readonly maxFileBytes: number;
+  readonly maxDepth: number;
   readonly paths: readonly string[];
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  k: 2 ** 10,
+  ki: 2 ** 10,
+  kib: 2 ** 10,
+  m: 2 ** 20,
+  mi: 2 ** 20,
+  mib: 2 ** 20,
+  g: 2 ** 30,
+  gi: 2 ** 30,
+  gib: 2 ** 30,
+};
+
+function parseSize(value: string | undefined): number {
+  if (value === undefined) return READ_LIMITS.maxFileBytes;
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
+  const bytes = m && unit !== undefined ? Number(m[1]) * unit : NaN;
+  // a JavaScript string holds at most 2^29 - 24 characters: larger input cannot be read at all
+  if (!Number.isSafeInteger(bytes) || bytes < 1 || bytes > 2 ** 29 - 24) {
+    throw new UsageError(`--max-file-size ${JSON.stringify(value)} is not a size from 1 byte to 511MiB, e.g. "64MiB" or "1048576"`);
+  }
+  return bytes;
+}
+
+function parseDepth(value: string | undefined): number {
+  if (value === undefined) return READ_LIMITS.maxDepth;
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 1000) throw new UsageError(`--max-depth ${JSON.stringify(value)} is not a number from 1 to 1000`);
+  return n;
+}
+
+function parseKubernetesVersion(value: string | undefined): KubernetesVersion {
+  if (value === undefined) return DEFAULTS.kubernetesVersion;
+  let version: KubernetesVersion;
+  try {
+    version = KubernetesVersion.of(value);
+  } catch (e) {
+    throw new UsageError(`--kubernetes-version: ${(e as Error).message}; use ${SUPPORTED_VERSIONS.min} to ${SUPPORTED_VERSIONS.max}`);
+  }
+  if (!version.isAtLeast(SUPPORTED_VERSIONS.min) || !SUPPORTED_VERSIONS.max.isAtLeast(version)) {
+    throw new UsageError(
+      `--kubernetes-version ${JSON.stringify(value)} is not supported; use ${SUPPORTED_VERSIONS.min} to ${SUPPORTED_VERSIONS.max}`,
+    );
+  }
+  return version;
+}
+
+function parseRuntimeClasses(values: readonly string[] | undefined): readonly string[] {
+  for (const name of values ?? []) {
+    const problems = validateDns1123Subdomain(name);
+    if (problems.length > 0) throw new UsageError(`--runtime-class ${JSON.stringify(name)} is not a RuntimeClass name: ${problems.join('; ')}`);
+  }
+  return values ?? [];
 }
 
 function parseFormat(value: string | undefined): 'text' | 'json' {
@@ -78,7 +166,7 @@ function parseFormat(value: string | undefined): 'text' | 'json' {
   throw new UsageError(`--format ${JSON.stringify(value)} is not supported; use "text" or "json"`);
 }
 
-function parse(argv: readonly string[]): { command: string | undefined; help: boolean; check: CheckArgs } {
+function parse(argv: readonly string[]): { command: string | undefined; help: boolean; words: readonly string[]; check: CheckArgs } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -88,6 +176,9 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
         'kubernetes-version': { type: 'string' },
         'runtime-class': { type: 'string', multiple: true },
         'require-digest': { type: 'boolean' },
+        'allow-empty': { type: 'boolean' },
+        'max-file-size': { type: 'string' },
+        'max-depth': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -98,22 +189,19 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
   }
   const { values, positionals } = parsed;
   const [command, ...paths] = positionals;
-  let kubernetesVersion = DEFAULTS.kubernetesVersion;
-  if (values['kubernetes-version'] !== undefined) {
-    try {
-      kubernetesVersion = KubernetesVersion.of(values['kubernetes-version']);
-    } catch (e) {
-      throw new UsageError(`--kubernetes-version: ${(e as Error).message}`);
-    }
-  }
+  const help = values.help === true;
   return {
     command,
-    help: values.help === true,
+    help,
+    words: paths,
     check: {
       format: parseFormat(values.format),
-      kubernetesVersion,
-      runtimeClasses: values['runtime-class'] ?? [],
+      kubernetesVersion: help ? DEFAULTS.kubernetesVersion : parseKubernetesVersion(values['kubernetes-version']),
+      runtimeClasses: help ? [] : parseRuntimeClasses(values['runtime-class']),
       requireDigest: values['require-digest'] === true,
+      allowEmpty: values['allow-empty'] === true,
+      maxFileBytes: help ? READ_LIMITS.maxFileBytes : parseSize(values['max-file-size']),
+      maxDepth: help ? READ_LIMITS.maxDepth : parseDepth(values['max-depth']),
       paths,
     },
   };
@@ -121,7 +209,8 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
 
 function locationOf(f: ObjectFinding): string {
   if (!f.source) return '-';
-  return f.source.line !== undefined ? `${f.source.file}:${f.source.line}` : f.source.file;
+  const file = printableFileName(f.source.file);
+  return f.source.line !== undefined ? `${file}:${f.source.line}` : file;
 }
 
 function plural(n: number, word: string): string {
@@ -173,66 +262,185 @@ function toJsonFinding(f: ObjectFinding): JsonFinding {
   };
 }
 
-async function load(paths: readonly string[], io: CliIo): Promise<{ objects: LocatedObject[]; files: number; errors: ManifestSyntaxError[] }> {
+/** What the inputs gave. */
+/** What `loadInputs` reads: the paths, and the limits of `check`. */
+export interface LoadOptions {
+  /** Files, folders, or `-` for standard input. */
+  readonly paths: readonly string[];
+  /** Whether inputs without a single Kubernetes object are accepted. */
+  readonly allowEmpty: boolean;
+  /** The largest file (and standard input) read, in bytes. */
+  readonly maxFileBytes: number;
+  /** The deepest nesting of a document read. */
+  readonly maxDepth: number;
+}
+
+/** What `loadInputs` read: the objects with their locations, the number of files, the input errors, the files skipped. */
+export interface Loaded {
+  /** The objects read. */
+  readonly objects: LocatedObject[];
+  /** How many files (standard input counts as one) were read. */
+  readonly files: number;
+  /** Every input error: the file, line, column and message. */
+  readonly errors: InputError[];
+  /** cdk8s's `construct-metadata.json` files found in folders and not read as manifests. */
+  readonly skipped: string[];
+}
+
+/** Whether `x` is a Kubernetes object (a map with a string `apiVersion` and `kind`). */
+function isKubernetesObject(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const o = x as { apiVersion?: unknown; kind?: unknown };
+  return typeof o.apiVersion === 'string' && typeof o.kind === 'string';
+}
+
+/**
+ * Reads every input: each file once, every file even when others fail. Problems are collected as input errors; an
+ * input with no Kubernetes object at all is one too, unless `--allow-empty`.
+ */
+/**
+ * Reads every input of a command (`check`, `explain`): files, folders (followed symlinks, once each), standard input,
+ * within the limits; never throws on bad input, reporting each problem as that file's input error.
+ */
+export async function loadInputs(args: LoadOptions, io: CliIo): Promise<Loaded> {
+  const limits = (): ReadOptions => ({ maxFileBytes: args.maxFileBytes, maxDepth: args.maxDepth, objectsBefore: objects.length });
   const objects: LocatedObject[] = [];
-  const errors: ManifestSyntaxError[] = [];
+  const errors: InputError[] = [];
+  const skipped: string[] = [];
   let files = 0;
   let stdinRead = false;
-  for (const p of paths) {
-    try {
-      if (p === '-') {
-        if (!io.stdin) throw new UsageError('"-" (standard input) is not available here');
-        if (stdinRead) continue;
-        stdinRead = true;
-        objects.push(...parseManifests(await io.stdin(), STDIN_FILE));
-        files++;
+  let stopped = false;
+  const seen = new SeenPaths();
+  const add = (read: { objects: LocatedObject[]; errors: InputError[] }): void => {
+    files++;
+    for (const o of read.objects) objects.push(o); // not push(...): a file may hold a million objects
+    for (const e of read.errors) errors.push(e);
+    if (read.errors.some((e) => e.message === HEAP_MESSAGE)) stopped = true;
+  };
+  for (const p of args.paths) {
+    if (stopped) break;
+    if (p === '-') {
+      if (!io.stdin) throw new UsageError('"-" (standard input) is not available here');
+      if (stdinRead) continue;
+      stdinRead = true;
+      let input: string | Uint8Array;
+      try {
+        input = await io.stdin(args.maxFileBytes);
+      } catch (e) {
+        errors.push({ file: STDIN_FILE, message: `cannot read: ${(e as Error).message}` });
         continue;
       }
-      for (const file of await manifestFiles([p])) {
-        try {
-          objects.push(...(await readManifestFile(file)));
-          files++;
-        } catch (e) {
-          if (!(e instanceof ManifestSyntaxError)) throw e;
-          errors.push(e);
-        }
+      const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+      if (bytes.length > args.maxFileBytes) errors.push({ file: STDIN_FILE, message: tooLarge(undefined, args.maxFileBytes) });
+      else add(readManifestBytes(bytes, STDIN_FILE, limits()));
+      continue;
+    }
+    const found = await findManifestFiles([p], seen);
+    for (const e of found.errors) errors.push(e);
+    skipped.push(...found.skipped);
+    for (const file of found.files) {
+      if (heapExhausted(READ_LIMITS.maxHeapFraction, objects.length * READ_LIMITS.heapReservePerObject)) {
+        errors.push({ file, message: HEAP_MESSAGE });
+        stopped = true;
+        break;
       }
-    } catch (e) {
-      if (!(e instanceof ManifestSyntaxError)) throw e;
-      errors.push(e);
+      add(await readManifestFile(file, limits()));
     }
   }
-  return { objects, files, errors };
+  if (!args.allowEmpty && errors.length === 0 && !objects.some((o) => isKubernetesObject(o.object))) {
+    const what = args.paths.length === 1 ? (args.paths[0] === '-' ? STDIN_FILE : args.paths[0]) : '<input>';
+    errors.push({
+      file: what,
+      message: `no Kubernetes objects (read ${plural(files, 'file')}): an empty render, or the wrong path? Pass --allow-empty if this is expected`,
+    });
+  }
+  return { objects, files, errors, skipped };
+}
+
+/** The JSON form of an input error, as `--format json` prints it in `errors`. */
+export interface JsonInputError {
+  /** The file as given (or found in a folder), `<stdin>` for standard input. */
+  readonly file: string;
+  /** Line (from 1), `null` when the error concerns the whole file. */
+  readonly line: number | null;
+  /** Column (from 1), `null` when not known. */
+  readonly column: number | null;
+  /** What is wrong. */
+  readonly message: string;
+}
+
+function toJsonInputError(e: InputError): JsonInputError {
+  return { file: e.file, line: e.line ?? null, column: e.column ?? null, message: e.message };
+}
+
+/** A field of `writeJsonObject`: a key, its value, and for a list, how to turn each item into JSON. */
+type JsonField = readonly [key: string, value: unknown, toJson?: (item: never) => unknown];
+
+/**
+ * Writes a JSON object one list item at a time, byte for byte what `JSON.stringify(x, null, 2)` writes, so that a
+ * million findings never become one string longer than V8 allows (nor one array of their JSON forms).
+ */
+function writeJsonObject(io: CliIo, fields: readonly JsonField[]): void {
+  io.stdout('{');
+  fields.forEach(([key, value, toJson], i) => {
+    io.stdout(`${i > 0 ? ',' : ''}\n  ${JSON.stringify(key)}: `);
+    if (Array.isArray(value) && value.length > 0) {
+      io.stdout('[');
+      value.forEach((item, k) => {
+        const json: unknown = toJson ? toJson(item as never) : item;
+        io.stdout(`${k > 0 ? ',' : ''}\n    ${JSON.stringify(json, null, 2).replace(/\n/g, '\n    ')}`);
+      });
+      io.stdout('\n  ]');
+    } else {
+      io.stdout(JSON.stringify(value, null, 2).replace(/\n/g, '\n  '));
+    }
+  });
+  io.stdout('\n}\n');
 }
 
 async function check(args: CheckArgs, io: CliIo, rules: readonly Rule[]): Promise<ExitCode> {
   if (args.paths.length === 0) throw new UsageError('check needs at least one path (a file, a folder, or "-" for standard input)');
-  const { objects, files, errors } = await load(args.paths, io);
-  if (errors.length > 0) {
-    for (const e of errors) io.stderr(`cdk8s-safe-pods: ${e.message}\n`);
-    return ExitCode.USAGE;
-  }
+  const { objects, files, errors, skipped } = await loadInputs(args, io);
   const { findings, judged, notJudged } = checkObjects(
     objects,
     { kubernetesVersion: args.kubernetesVersion, requireDigest: args.requireDigest, runtimeClasses: args.runtimeClasses },
     rules,
   );
-  const skipped = Object.entries(notJudged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const skippedCount = skipped.reduce((n, [, k]) => n + k, 0);
+  const notJudgedKinds = Object.entries(notJudged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const notJudgedCount = notJudgedKinds.reduce((n, [, k]) => n + k, 0);
   const errorCount = findings.filter((f) => f.severity === Severity.ERROR).length;
   const warningCount = findings.length - errorCount;
   if (args.format === 'json') {
-    const summary = { errors: errorCount, warnings: warningCount, files, objects: objects.length, judged, notJudged };
-    io.stdout(`${JSON.stringify({ findings: findings.map(toJsonFinding), summary }, null, 2)}\n`);
+    const summary = {
+      errors: errorCount,
+      warnings: warningCount,
+      files,
+      objects: objects.length,
+      judged,
+      notJudged,
+      inputErrors: errors.length,
+      ...(skipped.length > 0 ? { skipped } : {}),
+    };
+    writeJsonObject(io, [
+      ['findings', findings, toJsonFinding],
+      ['errors', errors, toJsonInputError],
+      ['summary', summary],
+    ]);
   } else {
+    for (const e of errors) io.stderr(`cdk8s-safe-pods: ${formatInputError(e)}\n`);
     for (const f of findings) io.stdout(`${locationOf(f)}: ${formatFinding(f)}\n`);
+    const skippedNote = skipped.length > 0 ? `; skipped ${plural(skipped.length, 'construct-metadata.json file')}` : '';
+    const inputNote = errors.length > 0 ? `; ${plural(errors.length, 'input error')}: the check is incomplete` : '';
     io.stdout(
-      `${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')} in ${plural(objects.length, 'object')} (${plural(files, 'file')})\n`,
+      `${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')} in ${plural(objects.length, 'object')} (${plural(files, 'file')}${skippedNote})${inputNote}\n`,
     );
-    if (skippedCount > 0) {
-      io.stdout(`${plural(skippedCount, 'custom object')} not judged (no pod template found): ${skipped.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
+    if (notJudgedCount > 0) {
+      io.stdout(
+        `${plural(notJudgedCount, 'custom object')} not judged (no pod template found): ${notJudgedKinds.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`,
+      );
     }
   }
+  if (errors.length > 0) return ExitCode.INPUT;
   return errorCount > 0 ? ExitCode.FINDINGS : ExitCode.OK;
 }
 
@@ -254,15 +462,15 @@ function listRules(format: 'text' | 'json', io: CliIo, rules: readonly Rule[]): 
 }
 
 /**
- * Runs the `cdk8s-safe-pods` command line (`argv` without the node and script names) and returns its exit code:
- * 0 when no errors were found, 1 when some were, 2 on bad usage or a file that cannot be read or parsed.
+ * Runs the `cdk8s-safe-pods` command line (`argv` without the node and script names) and returns its exit code (see
+ * `ExitCode`): 0 when no errors were found, 1 when some were, 2 on bad usage, 3 when an input could not be read.
  */
 export async function runCli(argv: readonly string[], io: CliIo, rules: readonly Rule[] = RULES): Promise<ExitCode> {
   try {
     // explain and export have options of their own: they parse their arguments themselves
     if (argv[0] === 'explain') return await runExplain(argv.slice(1), io);
     if (argv[0] === 'export') return await runExport(argv.slice(1), io);
-    const { command, help, check: args } = parse(argv);
+    const { command, help, words, check: args } = parse(argv);
     if (help || command === 'help') {
       io.stdout(USAGE);
       return ExitCode.OK;
@@ -271,6 +479,7 @@ export async function runCli(argv: readonly string[], io: CliIo, rules: readonly
       case 'check':
         return await check(args, io, rules);
       case 'rules':
+        if (words.length > 0) throw new UsageError(`rules takes no arguments, got ${words.map((w) => JSON.stringify(w)).join(' ')}`);
         return listRules(args.format, io, rules);
       case 'explain':
         return await runExplain(

@@ -458,11 +458,26 @@ export interface SourceLocation {
    */
   readonly line?: number;
   /**
-   * Column of the offending field (from 1), when known.
+   * Column (from 1) on `line`. In a finding, the column of the offending field when it can be found.
    *
    * @default - not known
    */
   readonly column?: number;
+}
+
+/** Where a field is in its file: line and column, and the raw text of a plain (unquoted) scalar. */
+export interface SourcePosition {
+  /** Line (from 1). */
+  readonly line: number;
+  /** Column (from 1). */
+  readonly column: number;
+  /**
+   * The raw text of the field's value when it is a plain (unquoted) scalar, e.g. `yes` for `value: yes`, which
+   * Kubernetes reads as the boolean `true` (YAML 1.1).
+   *
+   * @default - the field is missing, quoted, a block scalar or a collection
+   */
+  readonly plain?: string;
 }
 
 /** An object to check, with where it came from. */
@@ -476,9 +491,10 @@ export interface LocatedObject {
    */
   readonly source?: SourceLocation;
   /**
-   * Returns the line (from 1) of a field of this object, e.g. `spec.containers[0].image`, for precise locations.
+   * Returns where a field of this object is, e.g. `spec.containers[0].image`, for precise locations: the field's own
+   * position, or its deepest existing parent's when the field is missing. Call it as a method (`o.locate(field)`).
    *
    * @default - findings carry the line of the object
    */
-  readonly lineOf?: (field: string) => number | undefined;
+  locate?(field: string): SourcePosition | undefined;
 }

@@ -4,7 +4,9 @@ import { loadConfig } from '../config/load';
 import { DEFAULTS } from '../defaults';
 import { ManifestError } from '../k8s/errors';
 import { KubernetesVersion } from '../k8s/version';
-import { readManifestFile } from '../io/manifests';
+import { readManifestFile } from '../io/files';
+import { formatInputError } from '../io/manifests';
+import type { InputError } from '../io/manifests';
 import { RULE_CATALOGUE, RULES } from '../rules/catalogue';
 import { checkObjects } from '../rules/check';
 import { formatFinding } from '../rules/format';
@@ -161,7 +163,14 @@ export class SafePodsValidation {
   /** Checks the synthesized manifests and submits the report (failure when any finding is an error). */
   public async validate(context: PluginValidationContext): Promise<void> {
     const objects: LocatedObject[] = [];
-    for (const manifest of context.manifests) objects.push(...(await readManifestFile(manifest)));
+    const inputErrors: InputError[] = [];
+    for (const manifest of context.manifests) {
+      const read = await readManifestFile(manifest);
+      inputErrors.push(...read.errors);
+      for (const o of read.objects) objects.push(o);
+    }
+    // a manifest that cannot be read is a violation of its own, reported with the others (never a stack trace)
+    if (inputErrors.length > 0) context.report.addViolation(inputViolation(inputErrors));
     const { findings } = checkObjects(
       objects,
       {
@@ -173,7 +182,7 @@ export class SafePodsValidation {
       this.rules,
     );
     for (const violation of toViolations(findings, [...this.rules, ...SUPPRESSION_RULES])) context.report.addViolation(violation);
-    const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
+    const errors = findings.filter((f) => f.severity === Severity.ERROR).length + inputErrors.length;
     const failing = this.failOn === Severity.WARNING ? findings.length : errors;
     context.report.submit(failing > 0 ? 'failure' : 'success', {
       Errors: String(errors),
@@ -181,6 +190,18 @@ export class SafePodsValidation {
       'Kubernetes version': this.kubernetesVersion.toString(),
     });
   }
+}
+
+/** The violation that lists the manifests that cannot be read (file, line, column, message). */
+function inputViolation(errors: readonly InputError[]): PluginViolation {
+  const byFile = new Map<string, string[]>();
+  for (const e of errors) byFile.set(e.file, [...(byFile.get(e.file) ?? []), formatInputError(e)]);
+  return {
+    ruleName: 'unreadable-manifest',
+    recommendation: 'error: a synthesized manifest cannot be read',
+    fix: 'Fix the manifest the message names (its YAML, its encoding, or its size)',
+    violatingResources: [...byFile].map(([manifestPath, locations]) => ({ resourceName: '', manifestPath, locations })),
+  };
 }
 
 /** Groups findings into one violation per rule (and severity), one resource entry per object. */

@@ -158,7 +158,8 @@ export function checkObjects(
   const findings: ObjectFinding[] = [];
   const notJudged: Record<string, number> = {};
   let judged = 0;
-  for (const { object, source, lineOf } of located) {
+  for (const o of located) {
+    const { object, source } = o;
     const role = roleOf(object);
     if (role === ObjectRole.NOT_JUDGED) {
       const kind = (object as JsonObject).kind as string;
@@ -168,13 +169,17 @@ export function checkObjects(
     judged++;
     for (const subject of subjectsOf(object)) {
       for (const f of judgeSubject(subject, ctx, rules)) {
-        const line = lineOf?.(f.field) ?? source?.line;
+        const at = o.locate?.(f.field);
+        const line = at?.line ?? source?.line;
+        const column = at ? at.column : source?.column;
         findings.push({
           ...f,
           kind: subject.kind,
           name: subject.name,
           ...(subject.namespace !== undefined ? { namespace: subject.namespace } : {}),
-          ...(source !== undefined ? { source: { ...source, ...(line !== undefined ? { line } : {}) } } : {}),
+          ...(source !== undefined
+            ? { source: { ...source, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) } }
+            : {}),
         });
       }
     }

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ADMISSION_DIFFERENCES, AdmissionDifferenceKind } from '../../src/admission/differences';
 import { ADMISSION_CHECKS, admissionPolicies } from '../../src/admission/policies';
 import { KubernetesVersion } from '../../src/k8s/version';
-import { parseManifests } from '../../src/io/manifests';
+import { readManifestText } from '../../src/io/manifests';
 import { RULE_CATALOGUE } from '../../src/rules/catalogue';
 import { admit, admitWithPolicies } from './harness';
 
@@ -50,7 +50,7 @@ export function notExportedTable(): string {
 /** The denial the API server gives for the registry-port bad manifest, evaluated with the policies. */
 export function exampleDenial(): string {
   const file = path.join(__dirname, '..', 'fixtures', 'bad-manifests', 'deployment-registry-port.yaml');
-  const [{ object }] = parseManifests(fs.readFileSync(file, 'utf8'), file);
+  const [{ object }] = readManifestText(fs.readFileSync(file, 'utf8'), file).objects;
   const a = admit(object, KubernetesVersion.V1_30);
   if (!a.admitted) throw new Error(a.reason);
   const [denied] = admitWithPolicies(admissionPolicies(), a.object).denied;

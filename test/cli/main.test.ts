@@ -31,7 +31,7 @@ describe('main', () => {
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/in 1 object \(1 file\)/);
     const bad = main(['check', '-'], 'a: [\n');
-    expect(bad.status).toBe(2);
+    expect(bad.status).toBe(3);
     expect(bad.stderr).toMatch(/^cdk8s-safe-pods: <stdin>:2:1: /);
   });
 });

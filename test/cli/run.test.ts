@@ -154,14 +154,16 @@ describe('check', () => {
         },
         expect.objectContaining({ severity: 'warning', container: 'side', path: 'spec.template.spec.containers[1].image', line: 13 }),
       ],
-      summary: { errors: 1, warnings: 1, files: 1, objects: 1, judged: 1, notJudged: {} },
+      errors: [],
+      summary: { errors: 1, warnings: 1, files: 1, objects: 1, judged: 1, notJudged: {}, inputErrors: 0 },
     });
+    expect(r.stdout).toBe(`${JSON.stringify(out, null, 2)}\n`); // written piece by piece, byte for byte JSON.stringify
   });
 
   test('checks every document of a multi-document file and skips empty documents', async () => {
     const file = write('multi.yaml', `---\n${GOOD_POD}---\n# just a comment\n---\n---\n${BAD_DEPLOYMENT}---\n`);
     const out = JSON.parse((await run(['check', '--format=json', file])).stdout);
-    expect(out.summary).toEqual({ errors: 1, warnings: 1, files: 1, objects: 2, judged: 2, notJudged: {} });
+    expect(out.summary).toEqual({ errors: 1, warnings: 1, files: 1, objects: 2, judged: 2, notJudged: {}, inputErrors: 0 });
     expect(out.findings.map((f: any) => [f.document, f.line])).toEqual([
       [3, 24],
       [3, 26],
@@ -205,25 +207,82 @@ describe('check', () => {
     expect(r.stdout).toMatch(/1 error, 1 warning in 2 objects \(2 files\)\n$/);
   });
 
-  test('exits 2 and prints file:line:column for invalid YAML, without checking anything', async () => {
-    const good = write('good.yaml', GOOD_POD);
-    const bad = write('bad.yaml', `${GOOD_POD}---\nspec:\n  containers: [\n`);
+  test('exits 3 and prints file:line:column for invalid YAML, and still checks every other document and file', async () => {
+    const good = write('good.yaml', BAD_DEPLOYMENT);
+    const bad = write('bad.yaml', `${GOOD_POD}---\nspec:\n  containers: [\n---\n${BAD_DEPLOYMENT}`);
     const r = await run(['check', good, bad]);
-    expect(r.code).toBe(ExitCode.USAGE);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(new RegExp(`^cdk8s-safe-pods: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:12:1: `));
+    expect(r.code).toBe(ExitCode.INPUT);
+    expect(r.stderr).toBe(`cdk8s-safe-pods: ${bad}:12:1: unexpected end of the stream within a flow collection\n`);
+    expect(r.stdout.split('\n')).toEqual([
+      `${good}:11: error test-image: Deployment "prod/web": container "main": image "nginx:latest" uses "latest"`,
+      `${good}:13: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
+      `${bad}:23: error test-image: Deployment "prod/web": container "main": image "nginx:latest" uses "latest"`,
+      `${bad}:25: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
+      '2 errors, 2 warnings in 3 objects (2 files); 1 input error: the check is incomplete',
+      '',
+    ]);
   });
 
-  test('exits 2 for invalid YAML on standard input', async () => {
+  test('lists input errors beside the findings with --format json', async () => {
+    const bad = write('bad.yaml', `${BAD_DEPLOYMENT}---\na: b: c\n`);
+    const r = await run(['check', '--format', 'json', bad]);
+    expect(r.code).toBe(ExitCode.INPUT);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.errors).toEqual([{ file: bad, line: 15, column: 5, message: expect.stringContaining('bad indentation') }]);
+    expect(out.findings).toHaveLength(2);
+    expect(out.summary).toEqual({ errors: 1, warnings: 1, files: 1, objects: 1, judged: 1, notJudged: {}, inputErrors: 1 });
+  });
+
+  test('exits 3 for invalid YAML on standard input', async () => {
     const r = await run(['check', '-'], 'a: b: c\n');
-    expect(r.code).toBe(ExitCode.USAGE);
+    expect(r.code).toBe(ExitCode.INPUT);
     expect(r.stderr).toMatch(/^cdk8s-safe-pods: <stdin>:1:\d+: /);
   });
 
-  test('exits 2 for a path that does not exist', async () => {
-    const r = await run(['check', path.join(dir, 'missing.yaml')]);
-    expect(r.code).toBe(ExitCode.USAGE);
-    expect(r.stderr).toMatch(/missing\.yaml: cannot read: ENOENT/);
+  test('exits 3 for a path that does not exist, and checks the other paths', async () => {
+    const r = await run(['check', path.join(dir, 'missing.yaml'), write('bad.yaml', BAD_DEPLOYMENT)]);
+    expect(r.code).toBe(ExitCode.INPUT);
+    expect(r.stderr).toMatch(/missing\.yaml: cannot read: no such file or directory \(ENOENT\)/);
+    expect(r.stdout).toMatch(/1 error, 1 warning in 1 object \(1 file\); 1 input error/);
+  });
+
+  test('exits 3 when there is no Kubernetes object at all, unless --allow-empty', async () => {
+    const empty = write('empty.yaml', '# nothing rendered\n');
+    const r = await run(['check', empty]);
+    expect(r.code).toBe(ExitCode.INPUT);
+    expect(r.stderr).toBe(
+      `cdk8s-safe-pods: ${empty}: no Kubernetes objects (read 1 file): an empty render, or the wrong path? Pass --allow-empty if this is expected\n`,
+    );
+    expect((await run(['check', '-'], '')).code).toBe(ExitCode.INPUT);
+    expect((await run(['check', write('values.yaml', 'replicas: 3\n')])).code).toBe(ExitCode.INPUT);
+    expect(await run(['check', '--allow-empty', empty])).toEqual({
+      code: ExitCode.OK,
+      stdout: '0 errors, 0 warnings in 0 objects (1 file)\n',
+      stderr: '',
+    });
+  });
+
+  test("skips cdk8s's construct-metadata.json in folders and says so in the summary", async () => {
+    write('dist/app.k8s.yaml', GOOD_POD);
+    write('dist/construct-metadata.json', '{"version": "1.0.0", "resources": {}}');
+    const r = await run(['check', path.join(dir, 'dist')]);
+    expect(r).toEqual({
+      code: ExitCode.OK,
+      stdout: '0 errors, 0 warnings in 1 object (1 file; skipped 1 construct-metadata.json file)\n',
+      stderr: '',
+    });
+    const json = JSON.parse((await run(['check', '--format', 'json', path.join(dir, 'dist')])).stdout);
+    expect(json.summary).toEqual({
+      errors: 0,
+      warnings: 0,
+      files: 1,
+      objects: 1,
+      judged: 1,
+      notJudged: {},
+      inputErrors: 0,
+      skipped: [path.join(dir, 'dist', 'construct-metadata.json')],
+    });
   });
 
   describe('RuntimeClasses', () => {
@@ -265,7 +324,20 @@ describe('usage', () => {
     [['lint', 'x.yaml'], /unknown command "lint"/],
     [['check'], /check needs at least one path/],
     [['check', '--format', 'xml', 'x.yaml'], /--format "xml" is not supported/],
-    [['check', '--kubernetes-version', '2.0', 'x.yaml'], /--kubernetes-version: Kubernetes version "2.0" is not a version/],
+    [
+      ['check', '--kubernetes-version', '2.0', 'x.yaml'],
+      /--kubernetes-version: Kubernetes version "2.0" is not a version like "1.27" or "1.30"; use 1.27 to 1.35/,
+    ],
+    [['check', '--kubernetes-version', '1.3', 'x.yaml'], /--kubernetes-version "1.3" is not supported; use 1.27 to 1.35/],
+    [['check', '--kubernetes-version', '1.99', 'x.yaml'], /--kubernetes-version "1.99" is not supported; use 1.27 to 1.35/],
+    [['check', '--kubernetes-version', '1.26', 'x.yaml'], /--kubernetes-version "1.26" is not supported; use 1.27 to 1.35/],
+    [['check', '--runtime-class', 'Kata_X', 'x.yaml'], /--runtime-class "Kata_X" is not a RuntimeClass name: a lowercase RFC 1123 subdomain/],
+    [['check', '--runtime-class', 'a'.repeat(254), 'x.yaml'], /is not a RuntimeClass name: must be no more than 253 characters/],
+    [['check', '--max-file-size', '0', 'x.yaml'], /--max-file-size "0" is not a size from 1 byte to 511MiB/],
+    [['check', '--max-file-size', '2GiB', 'x.yaml'], /--max-file-size "2GiB" is not a size/],
+    [['check', '--max-file-size', '10 parsecs', 'x.yaml'], /--max-file-size "10 parsecs" is not a size/],
+    [['check', '--max-depth', '0', 'x.yaml'], /--max-depth "0" is not a number from 1 to 1000/],
+    [['rules', 'foo', 'bar'], /rules takes no arguments, got "foo" "bar"/],
     [['check', '--bogus', 'x.yaml'], /Unknown option '--bogus'/],
     [['check', '--format'], /argument missing/],
   ])('exits 2 for %p with a message and the usage', async (argv, message) => {
@@ -287,7 +359,9 @@ describe('usage', () => {
     const r = await run(argv);
     expect(r.code).toBe(ExitCode.OK);
     expect(r.stdout).toMatch(/^Usage:\n {2}cdk8s-safe-pods check/);
-    expect(r.stdout).toMatch(/Exit codes: 0 no errors/);
+    expect(r.stdout).toMatch(/Exit codes \(the highest that applies\):\n {2}0 {2}every input was read/);
+    expect(r.stdout).toMatch(/ {2}3 {2}input errors/);
+    expect(r.stdout).toMatch(/--max-file-size SIZE .*\n.*\(default: 64MiB\)/);
   });
 });
 

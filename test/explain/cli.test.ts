@@ -132,7 +132,7 @@ describe('cdk8s-safe-pods explain', () => {
     expect(noPods.code).toBe(ExitCode.USAGE);
     expect(noPods.stderr).toContain('no pod-bearing object');
     const missing = await run(['/nonexistent/x.yaml']);
-    expect(missing.code).toBe(ExitCode.USAGE);
+    expect(missing.code).toBe(ExitCode.INPUT);
     expect(missing.stderr).toContain('cannot read');
   });
 

@@ -13,12 +13,12 @@ import {
   PullPolicyOrigin,
   SpanKind,
 } from '../../src/explain';
-import { parseManifests } from '../../src/io/manifests';
+import { readManifestText } from '../../src/io/manifests';
 import { KubernetesVersion } from '../../src/k8s/version';
 import { checkObjects } from '../../src/rules/check';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'explain-shop.yaml');
-const objects = parseManifests(fs.readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
+const objects = readManifestText(fs.readFileSync(EXAMPLE, 'utf8'), EXAMPLE).objects;
 const [shop] = explainObjects(objects);
 
 function containerOf(pod: ExplainedPod, name: string): ExplainedContainer {

@@ -9,11 +9,11 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { explainObjects, explainPod, formatExplainSvg } from '../../src/explain';
 import type { ExplainedPod, TimelinePhase } from '../../src/explain';
 import { SVG_AXIS_END_X, SVG_AXIS_X, SVG_WIDTH } from '../../src/explain/format-svg';
-import { parseManifests } from '../../src/io/manifests';
+import { readManifestText } from '../../src/io/manifests';
 import { KubernetesVersion } from '../../src/k8s/version';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'explain-shop.yaml');
-const shop = explainObjects(parseManifests(fs.readFileSync(EXAMPLE, 'utf8'), EXAMPLE))[0];
+const shop = explainObjects(readManifestText(fs.readFileSync(EXAMPLE, 'utf8'), EXAMPLE).objects)[0];
 
 interface Element {
   readonly tag: string;
@@ -144,7 +144,7 @@ describe('formatExplainSvg', () => {
   });
 
   test('is deterministic', () => {
-    expect(formatExplainSvg(explainObjects(parseManifests(fs.readFileSync(EXAMPLE, 'utf8'), EXAMPLE))[0])).toBe(formatExplainSvg(shop));
+    expect(formatExplainSvg(explainObjects(readManifestText(fs.readFileSync(EXAMPLE, 'utf8'), EXAMPLE).objects)[0])).toBe(formatExplainSvg(shop));
   });
 
   test('escapes every label', () => {

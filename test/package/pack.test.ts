@@ -7,7 +7,7 @@
  *
  * Installation: the tarball is extracted into `node_modules/cdk8s-safe-pods` of the temp app (what npm does with a
  * tarball) and the dependencies are symlinked from this repository's node_modules (cdk8s, cdk8s-plus-27, constructs,
- * yaml; each bundles its own dependencies). `npm install --offline <tarball>` cannot be used on a fresh CI machine:
+ * yaml, js-yaml; each bundles its own dependencies). `npm install --offline <tarball>` cannot be used on a fresh CI machine:
  * npm resolves the tarball's `yaml` dependency and peers through registry metadata (packuments), which `npm ci`
  * does not cache (it fetches tarballs by the lockfile's URLs), so it fails with ENOTCACHED.
  */
@@ -24,7 +24,7 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
   exports: Record<string, string | { types: string; default: string }>;
   bin?: Record<string, string>;
 };
-const DEPENDENCIES = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml'];
+const DEPENDENCIES = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml', 'js-yaml'];
 const NOT_STAGED = new Set(['node_modules', '.git', 'lib', 'dist', '.bench', 'coverage', 'cdk.out']);
 const TOP_LEVEL_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'];
 /** Timeout of the tests that start node or tsc (a busy CI machine can take seconds). */

@@ -274,13 +274,13 @@ describe('checkObjects', () => {
     expect(findings[0].source).toBeUndefined();
   });
 
-  test('uses the line of the field when the object can locate it, else the line of the object', () => {
+  test('uses the line and column of the field when the object can locate it, else the line of the object', () => {
     const { findings } = checkObjects(
       [
         {
           object: pod('a', 'nginx:latest'),
           source: { file: 'a.yaml', document: 0, line: 1 },
-          lineOf: (f) => (f === 'spec.containers[0].image' ? 9 : undefined),
+          locate: (f) => (f === 'spec.containers[0].image' ? { line: 9, column: 14 } : undefined),
         },
         { object: pod('b', 'nginx:latest'), source: { file: 'a.yaml', document: 1, line: 12 } },
       ],
@@ -288,7 +288,7 @@ describe('checkObjects', () => {
       [LATEST_RULE],
     );
     expect(findings.map((f) => f.source)).toEqual([
-      { file: 'a.yaml', document: 0, line: 9 },
+      { file: 'a.yaml', document: 0, line: 9, column: 14 },
       { file: 'a.yaml', document: 1, line: 12 },
     ]);
   });

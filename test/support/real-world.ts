@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { LocatedObject } from '../../src/k8s/shapes';
 import { KubernetesVersion } from '../../src/k8s/version';
-import { readManifestFile } from '../../src/io/manifests';
+import { readManifestFile } from '../../src/io/files';
 import type { CheckOptions, ObjectFinding } from '../../src/rules/check';
 import { checkObjects } from '../../src/rules/check';
 import { isJsonObject, ObjectRole, roleOf } from '../../src/rules/normalize';
@@ -173,13 +173,20 @@ export function projectFiles(project: string): string[] {
 }
 
 /**
- * Reads one corpus file (a path relative to the corpus root) into located objects whose `source.file` is that path.
- * The one place the corpus touches the reader: when the faster reader lands, this function changes and nothing else.
- * Throws when the reader refuses the file.
+ * Reads one corpus file (a path relative to the corpus root) into located objects whose `source.file` is that path,
+ * and the reader's input errors (a document the reader refuses is left out; the file's other documents are read, as
+ * the CLI reads them). The one place the corpus touches the reader.
  */
-export async function readCorpusFile(file: string): Promise<LocatedObject[]> {
-  const objects = await readManifestFile(path.join(CORPUS, file));
-  return objects.map((o) => ({ ...o, ...(o.source ? { source: { ...o.source, file } } : {}) }));
+export async function readCorpusFile(file: string): Promise<{ objects: LocatedObject[]; errors: string[] }> {
+  const read = await readManifestFile(path.join(CORPUS, file));
+  return {
+    objects: read.objects.map((o) => ({
+      object: o.object,
+      ...(o.source ? { source: { ...o.source, file } } : {}),
+      locate: (field: string) => o.locate?.(field),
+    })),
+    errors: read.errors.map((e) => `${file}:${e.line ?? ''}:${e.column ?? ''}: ${e.message}`),
+  };
 }
 
 /** A file the reader refused. */
@@ -218,13 +225,11 @@ export async function readProject(project: string): Promise<ProjectFiles> {
   const objects: LocatedObject[] = [];
   const unreadable: UnreadableFile[] = [];
   for (const file of files) {
-    try {
-      objects.push(...(await readCorpusFile(file)));
-    } catch (e) {
-      // TODO(reader): the reader is being changed to report per-file errors (duplicate keys: last wins with a warning,
-      // as kubectl does). Then these files are read, and `unreadableFiles[].findingsWhenRead` become `findings`.
-      unreadable.push({ file, error: (e as Error).message.replace(`${CORPUS}/`, '') });
-    }
+    // a file with an input error (duplicate keys, an unrendered template: what kubectl refuses) is listed as
+    // unreadable; the documents of it that the reader could read are judged, as the CLI judges them
+    const read = await readCorpusFile(file);
+    objects.push(...read.objects);
+    if (read.errors.length > 0) unreadable.push({ file, error: read.errors.join('\n') });
   }
   return { project, files, objects, unreadable };
 }
