@@ -80,7 +80,7 @@ export const imageArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(hex(64), `sha256:${hex(64)}`, 'localhost:5000', `nginx:latest@sha256:${hex(64)}`) },
 );
 
-const NAMES = ['main', 'web', 'sidecar', 'dup', 'dup', 'Bad', 'x_y', 'a.b', 'x'.repeat(64)];
+const NAMES = ['main', 'web', 'sidecar', 'dup', 'dup', 'Bad', 'x_y', 'a.b', 'x'.repeat(64), ''];
 const nameArb = fc.constantFrom(...NAMES);
 
 const ENV_NAMES = ['A', 'B', 'A', '_X', '1FOO', 'FOO=BAR', '.', '..x', 'a b', 'é', '', 'MY.VAR', 'tab\tname'];

@@ -16,6 +16,7 @@ import { SUPPRESS_ANNOTATION_PREFIX } from '../../src/rules/suppressions';
 import { Severity } from '../../src/rules/types';
 import { ENVELOPE, estimatePolicy } from './cost';
 import { admit, admitWithPolicies } from './harness';
+import { compare, show } from './parity';
 import { validateModel } from './models';
 
 const VERSIONS = [KubernetesVersion.V1_30, KubernetesVersion.V1_31, KubernetesVersion.V1_32, KubernetesVersion.V1_33, KubernetesVersion.V1_34];
@@ -188,6 +189,63 @@ describe('admissionPolicies', () => {
     expect(admitWithPolicies(set, pod.object).warned).toEqual([]);
     expect(admitWithPolicies(set, pod.object).denied).toEqual([]);
     expect(admitWithPolicies(admissionPolicies(), pod.object).warned).toEqual([]);
+  });
+
+  describe('suppressions, as the judge reads them', () => {
+    const pod = (annotations: Record<string, string>, containers: Array<Record<string, unknown>>): Record<string, unknown> => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', annotations },
+      spec: { containers },
+    });
+    const verdicts = (object: Record<string, unknown>, rules: readonly string[]): Record<string, { judge: string; policy: string }> => {
+      const c = compare(object, { kubernetesVersion: ADMISSION_POLICY_MIN_VERSION, requireDigest: false });
+      if (!c.admitted) throw new Error(c.reason);
+      return Object.fromEntries(
+        rules.map((rule) => {
+          const r = c.rules.find((x) => x.rule === rule)!;
+          return [rule, { judge: show(r.judge), policy: show(r.cel) }];
+        }),
+      );
+    };
+
+    test('a reason of blanks or zero-width characters is no reason: the finding stands, and the suppression is reported', () => {
+      const object = pod({ [`${SUPPRESS_ANNOTATION_PREFIX}image-not-pinned.main`]: '\u200b \u2060' }, [
+        { name: 'main', image: 'nginx', imagePullPolicy: 'Always' },
+      ]);
+      expect(verdicts(object, ['image-not-pinned', 'suppression-without-reason'])).toEqual({
+        'image-not-pinned': { judge: 'error', policy: 'error' },
+        'suppression-without-reason': { judge: 'error', policy: 'error' },
+      });
+    });
+
+    test('a suppression naming a container the pod does not have suppresses nothing and is reported', () => {
+      const object = pod({ [`${SUPPRESS_ANNOTATION_PREFIX}image-not-pinned.mian`]: 'local kind cluster' }, [
+        { name: 'main', image: 'nginx', imagePullPolicy: 'Always' },
+      ]);
+      expect(verdicts(object, ['image-not-pinned', 'suppression-unknown-container'])).toEqual({
+        'image-not-pinned': { judge: 'error', policy: 'error' },
+        'suppression-unknown-container': { judge: 'warning', policy: 'warning' },
+      });
+    });
+
+    test('a container without a name is reported for the object: only an object-level suppression accepts it', () => {
+      const perContainer = pod({ [`${SUPPRESS_ANNOTATION_PREFIX}container-name-invalid.`]: 'generated' }, [{ name: '', image: 'nginx:1.27.3' }]);
+      expect(verdicts(perContainer, ['container-name-invalid'])).toEqual({ 'container-name-invalid': { judge: 'error', policy: 'error' } });
+      const whole = pod({ [`${SUPPRESS_ANNOTATION_PREFIX}container-name-invalid`]: 'generated' }, [{ name: '', image: 'nginx:1.27.3' }]);
+      expect(verdicts(whole, ['container-name-invalid'])).toEqual({ 'container-name-invalid': { judge: '-', policy: '-' } });
+    });
+
+    test('an accepted floating tag pulled IfNotPresent is refused by image-mutable-tag-pull-policy, pulled Always it passes', () => {
+      const annotations = { [`${SUPPRESS_ANNOTATION_PREFIX}image-floating-tag.main`]: 'tracks upstream alpine on purpose' };
+      const ifNotPresent = pod(annotations, [{ name: 'main', image: 'redis:alpine', imagePullPolicy: 'IfNotPresent' }]);
+      expect(verdicts(ifNotPresent, ['image-floating-tag', 'image-mutable-tag-pull-policy'])).toEqual({
+        'image-floating-tag': { judge: '-', policy: '-' },
+        'image-mutable-tag-pull-policy': { judge: 'error', policy: 'error' },
+      });
+      const always = pod(annotations, [{ name: 'main', image: 'redis:alpine', imagePullPolicy: 'Always' }]);
+      expect(verdicts(always, ['image-mutable-tag-pull-policy'])).toEqual({ 'image-mutable-tag-pull-policy': { judge: '-', policy: '-' } });
+    });
   });
 
   test('strict mode exports image-digest-required', () => {
