@@ -198,7 +198,13 @@ function parseFailOn(value: string | undefined): Severity | undefined {
   throw new UsageError(`--fail-on ${JSON.stringify(value)} is not supported; use "error" (the default) or "warning"`);
 }
 
-function parse(argv: readonly string[]): { command: string | undefined; help: boolean; version: boolean; words: readonly string[]; check: CheckArgs } {
+function parse(argv: readonly string[]): {
+  command: string | undefined;
+  help: boolean;
+  version: boolean;
+  words: readonly string[];
+  check: CheckArgs;
+} {
   let parsed;
   try {
     parsed = parseArgs({
@@ -557,7 +563,13 @@ async function check(args: CheckArgs, io: CliIo, rules: readonly Rule[]): Promis
   } else {
     const report: Report = {
       tool: { name: 'cdk8s-safe-pods', version: packageVersion(), informationUri: 'https://github.com/cdk8s-safe-pods/cdk8s-safe-pods' },
-      rules: (rules === RULES ? RULE_CATALOGUE : [...rules, ...SUPPRESSION_RULES]).map(({ id, severity, title, reason, fix }) => ({ id, severity, title, reason, fix })),
+      rules: (rules === RULES ? RULE_CATALOGUE : [...rules, ...SUPPRESSION_RULES]).map(({ id, severity, title, reason, fix }) => ({
+        id,
+        severity,
+        title,
+        reason,
+        fix,
+      })),
       findings,
       errors,
       objects: { judged, notJudged },
