@@ -6,7 +6,7 @@ import { webChart } from './web';
 import { workloadsChart } from './workloads';
 
 /** Every example chart, synthesized by `cdk8s synth` (see cdk8s.yaml) and by test/examples.test.ts. */
-export function buildExamples(app: App = new App()): App {
+export function buildExamples(app: App = new App({ recordConstructMetadata: true })): App {
   webChart(app);
   servicesChart(app);
   runtimeClassesChart(app);

@@ -64,9 +64,13 @@ describe('examples', () => {
       encoding: 'utf8',
       env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
     });
-    expect(r.stderr + r.stdout).not.toMatch(/error/i);
-    expect(r.status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toContain('web.k8s.yaml');
+    try {
+      expect(r.stderr + r.stdout).not.toMatch(/error/i);
+      expect(r.status).toBe(0);
+      expect(fs.readdirSync(out).sort()).toContain('web.k8s.yaml');
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 

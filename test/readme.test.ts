@@ -81,6 +81,11 @@ describe('links of the documentation', () => {
 });
 
 describe('README quick start', () => {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  });
+
   const block = /## Quick start\n\n```ts\n([\s\S]*?)```/.exec(readme)![1];
   // the snippet, runnable here: imports become requires of this repo's modules
   function run(code: string, outdir: string): void {
@@ -101,6 +106,7 @@ describe('README quick start', () => {
     const code = block.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('//'));
     expect(code.length).toBeLessThanOrEqual(15);
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-quick-start-'));
+    made.push(outdir);
     run(block, outdir);
     const yaml = fs.readFileSync(path.join(outdir, 'prod.k8s.yaml'), 'utf8');
     expect(yaml).toContain('imagePullPolicy: IfNotPresent');
@@ -115,6 +121,7 @@ describe('README quick start', () => {
       .map((l) => l.slice(5))
       .join(' ');
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-quick-start-'));
+    made.push(outdir);
     expect(() => run(block.replace(/^\/\/ new SafePod\(chart, 'bad'.*$/m, `${bad};`), outdir)).toThrow(expected);
   });
 });

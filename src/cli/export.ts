@@ -101,16 +101,16 @@ function parse(argv: readonly string[]): ExportArgs {
 }
 
 /** A file as the header names it: relative to the working directory when inside it. */
-function shown(file: string): string {
-  const rel = path.relative(process.cwd(), file);
+function shown(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
 /** The configuration in force: the file given, none, or the nearest one from the working directory. */
-function configOf(args: ExportArgs): SafePodsConfig {
+function configOf(args: ExportArgs, cwd: string): SafePodsConfig {
   if (args.config === false) return EMPTY_CONFIG;
   return loadConfig({
-    cwd: process.cwd(),
+    cwd,
     ...(args.config !== undefined ? { path: args.config } : {}),
     knownRuleIds: RULE_CATALOGUE.map((r) => r.id),
   });
@@ -133,10 +133,11 @@ export async function runExport(argv: readonly string[], io: CliIo): Promise<Exi
     io.stdout(EXPORT_USAGE);
     return ExitCode.OK;
   }
+  const cwd = io.cwd ?? process.cwd();
   let config: SafePodsConfig;
   let kubernetesVersion: KubernetesVersion;
   try {
-    config = configOf(args);
+    config = configOf(args, cwd);
     kubernetesVersion = args.kubernetesVersion ?? config.kubernetesVersion ?? ADMISSION_POLICY_MIN_VERSION;
     if (!kubernetesVersion.isAtLeast(ADMISSION_POLICY_MIN_VERSION)) {
       throw tooOld(kubernetesVersion, `the kubernetesVersion of ${config.file ?? 'the configuration'} is`);
@@ -159,7 +160,7 @@ export async function runExport(argv: readonly string[], io: CliIo): Promise<Exi
   const header =
     `# cdk8s-safe-pods admission policies for Kubernetes ${kubernetesVersion}` +
     `${args.audit ? ' (audit mode: nothing is refused)' : ''}${requireDigest ? ', digests required' : ''}\n` +
-    (config.file !== undefined ? `# settings from ${shown(config.file)}${off.length > 0 ? ` (switched off: ${off.join(', ')})` : ''}\n` : '');
+    (config.file !== undefined ? `# settings from ${shown(config.file, cwd)}${off.length > 0 ? ` (switched off: ${off.join(', ')})` : ''}\n` : '');
   io.stdout(header + set.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
   return ExitCode.OK;
 }

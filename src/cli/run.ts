@@ -1,3 +1,4 @@
+import { isAbsolute, join } from 'path';
 import { parseArgs } from 'util';
 import { DEFAULTS } from '../defaults';
 import { READ_LIMITS } from '../defaults/limits';
@@ -12,10 +13,17 @@ import { formatFinding } from '../rules/format';
 import { SUPPRESSION_RULES } from '../rules/suppressions';
 import type { LocatedObject } from '../k8s/shapes';
 import type { ObjectFinding } from '../rules/check';
-import type { Rule, RuleInfo } from '../rules/types';
+import type { Rule, RuleInfo, RuleSetting } from '../rules/types';
 import { Severity } from '../rules/types';
 import { runExplain } from './explain';
 import { runExport } from './export';
+import type { CiFormat, Report, ReportFinding } from './formats';
+import { CI_FORMATS, escapeForTerminal, formatReport, isCiFormat, sortFindings } from './formats';
+import type { SafePodsConfig } from '../config/config';
+import { ConfigError, ruleSettingsOf } from '../config/config';
+import { EMPTY_CONFIG, loadConfig } from '../config/load';
+import { readConstructMetadata } from './construct-metadata';
+import { packageVersion } from './version';
 
 /**
  * Exit codes of the `cdk8s-safe-pods` command. When several apply, the highest wins: input errors (3) outrank
@@ -47,6 +55,13 @@ export interface CliIo {
    * @default - standard input cannot be read: `-` is a usage error
    */
   readonly stdin?: (maxBytes: number) => Promise<string | Uint8Array>;
+  /**
+   * The working directory: where the configuration file is searched from, and what SARIF and GitHub paths are
+   * relative to.
+   *
+   * @default - process.cwd()
+   */
+  readonly cwd?: string;
 }
 
 /** The name `<stdin>` findings carry for the path `-`. */
@@ -61,7 +76,7 @@ const USAGE = `Usage:
   cdk8s-safe-pods explain [options] <paths...> show each container as the kubelet builds it, and the start/stop timeline (explain --help)
   cdk8s-safe-pods export admission-policies [--kubernetes-version X.Y] [--audit] [--require-digest] [--config PATH | --no-config]
                                                write the rules as ValidatingAdmissionPolicies (YAML)
-  cdk8s-safe-pods --help
+  cdk8s-safe-pods --help | --version
 
 Paths are files or folders (searched recursively for *.yaml, *.yml and *.json, following symbolic links; hidden
 entries, node_modules and cdk8s's construct-metadata.json are skipped); "-" reads standard input. A file reached
@@ -71,8 +86,12 @@ Every Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController
 checked; Services and RuntimeClasses in the same files are known to the checks.
 
 Options of check:
-  --format text|json            output format (default: text)
-  --kubernetes-version X.Y      the Kubernetes version the manifests are for, ${SUPPORTED_VERSIONS.min}-${SUPPORTED_VERSIONS.max} (default: ${DEFAULTS.kubernetesVersion})
+  --format FORMAT               text (default), json, sarif (code scanning), github (workflow annotations), junit
+  --fail-on error|warning       the lowest severity that fails the check, exit 1 (default: the config's, else error)
+  --config PATH                 the configuration file (default: the nearest safe-pods.config.json up to the
+                                repository root); flags win over it
+  --no-config                   read no configuration file
+  --kubernetes-version X.Y      the Kubernetes version the manifests are for, ${SUPPORTED_VERSIONS.min}-${SUPPORTED_VERSIONS.max} (default: the config's, else ${DEFAULTS.kubernetesVersion})
   --runtime-class NAME          a RuntimeClass that exists in the cluster; repeatable
                                 (a pod referencing a RuntimeClass neither in the files nor named here is an error)
   --require-digest              require every image to be pinned by digest
@@ -93,11 +112,18 @@ Exit codes (the highest that applies):
 
 class UsageError extends Error {}
 
+/** An output format of `check`. */
+type CheckFormat = 'text' | 'json' | CiFormat;
+
 interface CheckArgs {
-  readonly format: 'text' | 'json';
-  readonly kubernetesVersion: KubernetesVersion;
-  readonly runtimeClasses: readonly string[];
+  readonly format: CheckFormat;
+  /** Flags win over the configuration file; `undefined`: not given. */
+  readonly kubernetesVersion?: KubernetesVersion;
+  readonly runtimeClasses?: readonly string[];
   readonly requireDigest: boolean;
+  readonly failOn?: Severity;
+  readonly config?: string;
+  readonly noConfig: boolean;
   readonly allowEmpty: boolean;
   readonly maxFileBytes: number;
   readonly maxDepth: number;
@@ -137,8 +163,7 @@ function parseDepth(value: string | undefined): number {
   return n;
 }
 
-function parseKubernetesVersion(value: string | undefined): KubernetesVersion {
-  if (value === undefined) return DEFAULTS.kubernetesVersion;
+function parseKubernetesVersion(value: string): KubernetesVersion {
   let version: KubernetesVersion;
   try {
     version = KubernetesVersion.of(value);
@@ -153,20 +178,36 @@ function parseKubernetesVersion(value: string | undefined): KubernetesVersion {
   return version;
 }
 
-function parseRuntimeClasses(values: readonly string[] | undefined): readonly string[] {
-  for (const name of values ?? []) {
+function parseRuntimeClasses(values: readonly string[]): readonly string[] {
+  for (const name of values) {
     const problems = validateDns1123Subdomain(name);
     if (problems.length > 0) throw new UsageError(`--runtime-class ${JSON.stringify(name)} is not a RuntimeClass name: ${problems.join('; ')}`);
   }
-  return values ?? [];
+  return values;
 }
 
-function parseFormat(value: string | undefined): 'text' | 'json' {
-  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
-  throw new UsageError(`--format ${JSON.stringify(value)} is not supported; use "text" or "json"`);
+const FORMATS: readonly CheckFormat[] = ['text', 'json', ...CI_FORMATS];
+
+function parseFormat(value: string | undefined): CheckFormat {
+  if (value === undefined) return 'text';
+  if (value === 'text' || value === 'json' || isCiFormat(value)) return value;
+  throw new UsageError(`--format ${JSON.stringify(value)} is not supported; use ${FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
 }
 
-function parse(argv: readonly string[]): { command: string | undefined; help: boolean; words: readonly string[]; check: CheckArgs } {
+function parseFailOn(value: string | undefined): Severity | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'error') return Severity.ERROR;
+  if (value === 'warning') return Severity.WARNING;
+  throw new UsageError(`--fail-on ${JSON.stringify(value)} is not supported; use "error" (the default) or "warning"`);
+}
+
+function parse(argv: readonly string[]): {
+  command: string | undefined;
+  help: boolean;
+  version: boolean;
+  words: readonly string[];
+  check: CheckArgs;
+} {
   let parsed;
   try {
     parsed = parseArgs({
@@ -179,6 +220,10 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
         'allow-empty': { type: 'boolean' },
         'max-file-size': { type: 'string' },
         'max-depth': { type: 'string' },
+        'fail-on': { type: 'string' },
+        config: { type: 'string' },
+        'no-config': { type: 'boolean' },
+        version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -190,15 +235,23 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
   const { values, positionals } = parsed;
   const [command, ...paths] = positionals;
   const help = values.help === true;
+  if (values.config !== undefined && values['no-config'] === true) throw new UsageError('--config and --no-config exclude each other');
+  const version = values['kubernetes-version'];
+  const runtimeClasses = values['runtime-class'];
+  const failOn = parseFailOn(values['fail-on']);
   return {
     command,
     help,
+    version: values.version === true,
     words: paths,
     check: {
       format: parseFormat(values.format),
-      kubernetesVersion: help ? DEFAULTS.kubernetesVersion : parseKubernetesVersion(values['kubernetes-version']),
-      runtimeClasses: help ? [] : parseRuntimeClasses(values['runtime-class']),
+      ...(version !== undefined && !help ? { kubernetesVersion: parseKubernetesVersion(version) } : {}),
+      ...(runtimeClasses !== undefined && !help ? { runtimeClasses: parseRuntimeClasses(runtimeClasses) } : {}),
       requireDigest: values['require-digest'] === true,
+      ...(failOn !== undefined ? { failOn } : {}),
+      ...(values.config !== undefined ? { config: values.config } : {}),
+      noConfig: values['no-config'] === true,
       allowEmpty: values['allow-empty'] === true,
       maxFileBytes: help ? READ_LIMITS.maxFileBytes : parseSize(values['max-file-size']),
       maxDepth: help ? READ_LIMITS.maxDepth : parseDepth(values['max-depth']),
@@ -207,10 +260,11 @@ function parse(argv: readonly string[]): { command: string | undefined; help: bo
   };
 }
 
-function locationOf(f: ObjectFinding): string {
-  if (!f.source) return '-';
-  const file = printableFileName(f.source.file);
-  return f.source.line !== undefined ? `${file}:${f.source.line}` : file;
+function locationOf(f: ReportFinding): string {
+  if (f.file === undefined) return '-';
+  const file = printableFileName(f.file);
+  if (f.line === undefined) return file;
+  return `${file}:${f.line}${f.column !== undefined ? `:${f.column}` : ''}`;
 }
 
 function plural(n: number, word: string): string {
@@ -229,6 +283,8 @@ export interface JsonFinding {
   readonly file: string | null;
   /** Line (from 1) of the offending field, or of its nearest parent in the file. */
   readonly line: number | null;
+  /** Column (from 1) of the offending field, `null` when not known. */
+  readonly column: number | null;
   /** Index (from 0) of the YAML document in the file. */
   readonly document: number | null;
   /** Index (from 0) of the object in a `List`'s `items`, `null` when the document is the object. */
@@ -243,22 +299,75 @@ export interface JsonFinding {
   readonly path: string;
   /** The container concerned, `null` when the finding concerns the pod as a whole. */
   readonly container: string | null;
+  /** The construct path of the object when cdk8s synthesized it (from its `construct-metadata.json`), else `null`. */
+  readonly constructPath: string | null;
 }
 
-function toJsonFinding(f: ObjectFinding): JsonFinding {
+function toJsonFinding(f: ReportFinding): JsonFinding {
   return {
     rule: f.rule,
-    severity: f.severity,
+    severity: f.severity as Severity,
     message: f.message,
-    file: f.source?.file ?? null,
-    line: f.source?.line ?? null,
-    document: f.source?.document ?? null,
-    item: f.source?.item ?? null,
+    file: f.file ?? null,
+    line: f.line ?? null,
+    column: f.column ?? null,
+    document: f.document ?? null,
+    item: f.item ?? null,
     kind: f.kind,
     name: f.name,
     namespace: f.namespace ?? null,
     path: f.field,
     container: f.container ?? null,
+    constructPath: f.constructPath ?? null,
+  };
+}
+
+/** A judge's finding in the report's terms, with the construct path of its object when cdk8s recorded one. */
+function toReportFinding(f: ObjectFinding, constructPath: string | undefined): ReportFinding {
+  const s = f.source;
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    ...(s !== undefined ? { file: s.file } : {}),
+    ...(s?.line !== undefined ? { line: s.line } : {}),
+    ...(s?.column !== undefined ? { column: s.column } : {}),
+    ...(s?.document !== undefined ? { document: s.document } : {}),
+    ...(s?.item !== undefined ? { item: s.item } : {}),
+    kind: f.kind,
+    name: f.name,
+    ...(f.namespace !== undefined ? { namespace: f.namespace } : {}),
+    field: f.field,
+    ...(f.container !== undefined ? { container: f.container } : {}),
+    ...(constructPath !== undefined ? { constructPath } : {}),
+  };
+}
+
+/** The settings of a check: flags, then the configuration file, then `DEFAULTS`. */
+interface CheckSettings {
+  readonly kubernetesVersion: KubernetesVersion;
+  readonly requireDigest: boolean;
+  readonly runtimeClasses: readonly string[];
+  readonly ruleSettings: ReadonlyMap<string, RuleSetting>;
+  readonly failOn: Severity;
+}
+
+function settingsOf(args: CheckArgs, cwd: string): CheckSettings {
+  let config: SafePodsConfig = EMPTY_CONFIG;
+  if (!args.noConfig) {
+    try {
+      config = loadConfig({ cwd, ...(args.config !== undefined ? { path: args.config } : {}), knownRuleIds: RULE_CATALOGUE.map((r) => r.id) });
+    } catch (e) {
+      if (e instanceof ConfigError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  return {
+    kubernetesVersion: args.kubernetesVersion ?? config.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
+    requireDigest: args.requireDigest || (config.requireDigest ?? DEFAULTS.requireDigest),
+    runtimeClasses: args.runtimeClasses ?? config.runtimeClasses ?? [],
+    ruleSettings: ruleSettingsOf(config),
+    failOn: args.failOn ?? (config.failOn === 'warning' ? Severity.WARNING : Severity.ERROR),
   };
 }
 
@@ -335,7 +444,8 @@ export async function loadInputs(args: LoadOptions, io: CliIo): Promise<Loaded> 
       else add(readManifestBytes(bytes, STDIN_FILE, limits()));
       continue;
     }
-    const found = await findManifestFiles([p], seen);
+    // a relative path is relative to the command's working directory
+    const found = await findManifestFiles([io.cwd !== undefined && !isAbsolute(p) ? join(io.cwd, p) : p], seen);
     for (const e of found.errors) errors.push(e);
     skipped.push(...found.skipped);
     for (const file of found.files) {
@@ -400,14 +510,23 @@ function writeJsonObject(io: CliIo, fields: readonly JsonField[]): void {
 
 async function check(args: CheckArgs, io: CliIo, rules: readonly Rule[]): Promise<ExitCode> {
   if (args.paths.length === 0) throw new UsageError('check needs at least one path (a file, a folder, or "-" for standard input)');
+  const cwd = io.cwd ?? process.cwd();
+  const settings = settingsOf(args, cwd);
   const { objects, files, errors, skipped } = await loadInputs(args, io);
-  const { findings, judged, notJudged } = checkObjects(
+  const result = checkObjects(
     objects,
-    { kubernetesVersion: args.kubernetesVersion, requireDigest: args.requireDigest, runtimeClasses: args.runtimeClasses },
+    {
+      kubernetesVersion: settings.kubernetesVersion,
+      requireDigest: settings.requireDigest,
+      runtimeClasses: settings.runtimeClasses,
+      ...(settings.ruleSettings.size > 0 ? { ruleSettings: settings.ruleSettings } : {}),
+    },
     rules,
   );
-  const notJudgedKinds = Object.entries(notJudged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const notJudgedCount = notJudgedKinds.reduce((n, [, k]) => n + k, 0);
+  // cdk8s records each object's construct path in the construct-metadata.json beside its manifests
+  const constructPaths = readConstructMetadata(skipped);
+  const findings = sortFindings(result.findings.map((f) => toReportFinding(f, constructPaths.lookup(f.source?.file, f.name))));
+  const { judged, notJudged } = result;
   const errorCount = findings.filter((f) => f.severity === Severity.ERROR).length;
   const warningCount = findings.length - errorCount;
   if (args.format === 'json') {
@@ -426,22 +545,44 @@ async function check(args: CheckArgs, io: CliIo, rules: readonly Rule[]): Promis
       ['errors', errors, toJsonInputError],
       ['summary', summary],
     ]);
-  } else {
+  } else if (args.format === 'text') {
     for (const e of errors) io.stderr(`cdk8s-safe-pods: ${formatInputError(e)}\n`);
-    for (const f of findings) io.stdout(`${locationOf(f)}: ${formatFinding(f)}\n`);
+    for (const f of findings) {
+      const from = f.constructPath !== undefined ? ` (construct ${escapeForTerminal(f.constructPath)})` : '';
+      io.stdout(`${locationOf(f)}: ${formatFinding({ ...f, severity: f.severity as Severity })}${from}\n`);
+    }
     const skippedNote = skipped.length > 0 ? `; skipped ${plural(skipped.length, 'construct-metadata.json file')}` : '';
     const inputNote = errors.length > 0 ? `; ${plural(errors.length, 'input error')}: the check is incomplete` : '';
     io.stdout(
       `${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')} in ${plural(objects.length, 'object')} (${plural(files, 'file')}${skippedNote})${inputNote}\n`,
     );
+    const notJudgedKinds = Object.entries(notJudged).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    const notJudgedCount = notJudgedKinds.reduce((n, [, k]) => n + k, 0);
     if (notJudgedCount > 0) {
       io.stdout(
         `${plural(notJudgedCount, 'custom object')} not judged (no pod template found): ${notJudgedKinds.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`,
       );
     }
+  } else {
+    const report: Report = {
+      tool: { name: 'cdk8s-safe-pods', version: packageVersion(), informationUri: 'https://github.com/cdk8s-safe-pods/cdk8s-safe-pods' },
+      rules: (rules === RULES ? RULE_CATALOGUE : [...rules, ...SUPPRESSION_RULES]).map(({ id, severity, title, reason, fix }) => ({
+        id,
+        severity,
+        title,
+        reason,
+        fix,
+      })),
+      findings,
+      errors,
+      objects: { judged, notJudged },
+      files,
+    };
+    io.stdout(formatReport(report, args.format, { cwd, warningsFail: settings.failOn === Severity.WARNING }));
   }
   if (errors.length > 0) return ExitCode.INPUT;
-  return errorCount > 0 ? ExitCode.FINDINGS : ExitCode.OK;
+  const failing = settings.failOn === Severity.WARNING ? findings.length : errorCount;
+  return failing > 0 ? ExitCode.FINDINGS : ExitCode.OK;
 }
 
 function listRules(format: 'text' | 'json', io: CliIo, rules: readonly Rule[]): ExitCode {
@@ -470,7 +611,11 @@ export async function runCli(argv: readonly string[], io: CliIo, rules: readonly
     // explain and export have options of their own: they parse their arguments themselves
     if (argv[0] === 'explain') return await runExplain(argv.slice(1), io);
     if (argv[0] === 'export') return await runExport(argv.slice(1), io);
-    const { command, help, words, check: args } = parse(argv);
+    const { command, help, version, words, check: args } = parse(argv);
+    if (version) {
+      io.stdout(`${packageVersion()}\n`);
+      return ExitCode.OK;
+    }
     if (help || command === 'help') {
       io.stdout(USAGE);
       return ExitCode.OK;
@@ -480,6 +625,7 @@ export async function runCli(argv: readonly string[], io: CliIo, rules: readonly
         return await check(args, io, rules);
       case 'rules':
         if (words.length > 0) throw new UsageError(`rules takes no arguments, got ${words.map((w) => JSON.stringify(w)).join(' ')}`);
+        if (args.format !== 'text' && args.format !== 'json') throw new UsageError(`rules prints text or json, not ${JSON.stringify(args.format)}`);
         return listRules(args.format, io, rules);
       case 'explain':
         return await runExplain(

@@ -12,35 +12,48 @@ const CLOSER = ')';
 /** One piece of an input string as `Expand` reads it. */
 type Token = { readonly text: string } | { readonly ref: string };
 
-/** Splits `input` exactly as `Expand` walks it: literal text, and `$(NAME)` references. */
+/**
+ * Splits `input` exactly as `Expand` walks it: literal text, and `$(NAME)` references. Adjacent literal pieces are
+ * joined into one text token, and the scan is linear in the input (a `$(` without a closing `)` is searched once).
+ */
 function tokenize(input: string): Token[] {
   const out: Token[] = [];
+  let text = '';
+  const flush = (): void => {
+    if (text !== '') out.push({ text });
+    text = '';
+  };
   let checkpoint = 0;
+  let noCloser = false;
   for (let cursor = 0; cursor < input.length; cursor++) {
-    if (input[cursor] !== OPERATOR || cursor + 1 >= input.length) continue;
-    if (cursor > checkpoint) out.push({ text: input.slice(checkpoint, cursor) });
+    if (input.charCodeAt(cursor) !== 0x24 /* $ */ || cursor + 1 >= input.length) continue;
+    if (cursor > checkpoint) text += input.slice(checkpoint, cursor);
     const next = input[cursor + 1];
     let advance = 1;
     if (next === OPERATOR) {
       // `$$`: an escaped operator
-      out.push({ text: OPERATOR });
+      text += OPERATOR;
     } else if (next === OPENER) {
-      const close = input.indexOf(CLOSER, cursor + 2);
+      // once no `)` follows, none follows any later `$(` either: searching again would make this quadratic
+      const close = noCloser ? -1 : input.indexOf(CLOSER, cursor + 2);
       if (close < 0) {
+        noCloser = true;
         // incomplete reference: `$(` is copied, scanning resumes after it
-        out.push({ text: OPERATOR + OPENER });
+        text += OPERATOR + OPENER;
       } else {
+        flush();
         out.push({ ref: input.slice(cursor + 2, close) });
         advance = close - cursor;
       }
     } else {
       // an operator that starts no expression: copied with the character after it
-      out.push({ text: OPERATOR + next });
+      text += OPERATOR + next;
     }
     cursor += advance;
     checkpoint = cursor + 1;
   }
-  if (checkpoint < input.length) out.push({ text: input.slice(checkpoint) });
+  if (checkpoint < input.length) text += input.slice(checkpoint);
+  flush();
   return out;
 }
 

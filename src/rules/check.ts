@@ -167,7 +167,7 @@ export function checkObjects(
     }
     if (role !== ObjectRole.POD) continue;
     judged++;
-    for (const subject of subjectsOf(object)) {
+    for (const subject of subjectsOf(object, o.locate ? { plainAt: (field) => o.locate?.(field)?.plain } : {})) {
       for (const f of judgeSubject(subject, ctx, rules)) {
         const at = o.locate?.(f.field);
         const line = at?.line ?? source?.line;

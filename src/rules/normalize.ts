@@ -83,10 +83,12 @@ export function describeJsonValue(value: unknown): string {
   }
 }
 
-function fixFor(value: unknown, expected: Expected): string {
+function fixFor(value: unknown, expected: Expected, written: string | undefined): string {
   if ((expected === 'string' || expected === 'int-or-string') && (typeof value === 'boolean' || typeof value === 'number')) {
+    const quoted = written !== undefined ? `, e.g. ${JSON.stringify(written)}` : '';
     return (
-      'quote the value in the YAML: unquoted yes, no, on, off, true, false and numbers are not strings to Kubernetes ' + '(kubectl reads YAML 1.1)'
+      `quote the value in the YAML${quoted}: unquoted yes, no, on, off, true, false and numbers are not strings to Kubernetes ` +
+      '(kubectl reads YAML 1.1)'
     );
   }
   if (expected === 'list' && isJsonObject(value)) return 'write the entries as a list ("- name: ..."), not as a map';
@@ -103,14 +105,19 @@ function prefix(container: string | undefined): string {
 class Problems {
   public readonly list: RuleFinding[] = [];
 
+  constructor(private readonly plainAt?: (field: string) => string | undefined) {}
+
   /** Reports `field` (a path from the object root) whose value does not have the `expected` type. */
   public wrongType(field: string, value: unknown, expected: Expected, container?: string): void {
+    // the text as written, when the reader knows it: `yes` is what the author wrote for the boolean true
+    const plain = typeof value === 'boolean' || typeof value === 'number' ? this.plainAt?.(field) : undefined;
+    const written = plain !== undefined && plain !== String(value) ? ` (written ${plain})` : '';
     this.list.push({
       field,
       ...(container !== undefined ? { container } : {}),
       message:
-        `${prefix(container)}${field} must be ${EXPECTED_TEXT[expected]}, found ${describeJsonValue(value)}, ` +
-        `so the API server refuses the object when it decodes it; ${fixFor(value, expected)}`,
+        `${prefix(container)}${field} must be ${EXPECTED_TEXT[expected]}, found ${describeJsonValue(value)}${written}, ` +
+        `so the API server refuses the object when it decodes it; ${fixFor(value, expected, plain)}`,
     });
   }
 
@@ -733,6 +740,17 @@ export function describeObject(kind: string, name: string, namespace?: string): 
   return `${kind} ${JSON.stringify(namespace !== undefined && namespace !== '' ? `${namespace}/${name}` : name)}`;
 }
 
+/** Options of `subjectsOf`. */
+export interface SubjectsOfOptions {
+  /**
+   * The raw text of a plain (unquoted) scalar at a field, when the object was read from YAML: messages then say what
+   * the author wrote (`yes`, which Kubernetes reads as the boolean `true`).
+   *
+   * @default - not known
+   */
+  readonly plainAt?: (field: string) => string | undefined;
+}
+
 /**
  * Turns any Kubernetes object (plain JSON, as in a manifest) into the pod subjects it contains: a Pod's `spec`, the pod
  * template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job (`spec.template.spec`),
@@ -745,7 +763,7 @@ export function describeObject(kind: string, name: string, namespace?: string): 
  * on the way to the pod spec (a CronJob's `spec.jobTemplate.metadata`, then the pod template's `metadata`); on the
  * same key **the innermost template wins**, since it is the most specific and is what the created Pods carry.
  */
-export function subjectsOf(obj: unknown): PodSubject[] {
+export function subjectsOf(obj: unknown, options: SubjectsOfOptions = {}): PodSubject[] {
   if (!isJsonObject(obj)) return [];
   const shape = shapeOf(obj);
   if (typeof shape === 'string') return [];
@@ -753,7 +771,7 @@ export function subjectsOf(obj: unknown): PodSubject[] {
   const metadata = isJsonObject(obj.metadata) ? obj.metadata : {};
   const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
   const name = typeof metadata.name === 'string' ? metadata.name : typeof metadata.generateName === 'string' ? metadata.generateName : '';
-  const problems = new Problems();
+  const problems = new Problems(options.plainAt);
   if (metadata.name !== undefined && metadata.name !== null && typeof metadata.name !== 'string') {
     problems.wrongType('metadata.name', metadata.name, 'string');
   }

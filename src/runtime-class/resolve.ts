@@ -42,6 +42,16 @@ export function classesWithHandler(value: string, known: ReadonlyMap<string, Run
   return [...known.values()].filter((f) => f.handler === value && f.name !== value);
 }
 
+/** `s` without leading and trailing characters other than a-z and 0-9 (a linear scan: a regex anchored at the end is quadratic). */
+function trimToAlphanumeric(s: string): string {
+  const alnum = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+  let start = 0;
+  let end = s.length;
+  while (start < end && !alnum(s.charCodeAt(start))) start++;
+  while (end > start && !alnum(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
 /** The message for a name that is not a valid `spec.runtimeClassName` (empty, upper case, ...), or `undefined`. */
 export function invalidRuntimeClassNameMessage(subject: string, name: string): string | undefined {
   if (name === '') {
@@ -49,10 +59,7 @@ export function invalidRuntimeClassNameMessage(subject: string, name: string): s
   }
   const errs = validateRuntimeClassName(name);
   if (errs.length === 0) return undefined;
-  const suggestion = name
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  const suggestion = trimToAlphanumeric(name.toLowerCase().replace(/[^a-z0-9.-]/g, '-'));
   const eg = suggestion && validateRuntimeClassName(suggestion).length === 0 ? `, e.g. ${JSON.stringify(suggestion)}` : '';
   return `${subject} ${JSON.stringify(name)} is not a valid RuntimeClass name (a lowercase RFC 1123 subdomain: ${errs[0].replace(/ \(e\.g\..*$/, '')}); use the metadata.name of a RuntimeClass${eg}`;
 }

@@ -8,9 +8,15 @@ import { ExitCode, runCli } from '../../src/cli/run';
 import { KubernetesVersion } from '../../src/k8s/version';
 import { Severity } from '../../src/rules/types';
 
-/** A configuration file in a fresh folder; its path. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A configuration file in a fresh folder (removed after the tests); its path. */
 function configFile(content: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safe-pods-export-'));
+  made.push(dir);
   const file = path.join(dir, 'safe-pods.config.json');
   fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
@@ -26,10 +32,10 @@ const CONFIG = {
   },
 };
 
-async function run(argv: string[], via: 'export' | 'cli' = 'cli'): Promise<{ code: ExitCode; stdout: string; stderr: string }> {
+async function run(argv: string[], via: 'export' | 'cli' = 'cli', cwd?: string): Promise<{ code: ExitCode; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t) };
+  const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), ...(cwd !== undefined ? { cwd } : {}) };
   const code = via === 'cli' ? await runCli(argv, io) : await runExport(argv, io);
   return { code, stdout, stderr };
 }
@@ -65,6 +71,14 @@ describe('cdk8s-safe-pods export admission-policies', () => {
     const expected = admissionPolicies({ kubernetesVersion: KubernetesVersion.V1_33, requireDigest: true, ruleSettings });
     expect(documents(stdout)).toEqual(JSON.parse(JSON.stringify(expected.objects)));
     expect(stdout).toContain(`# settings from ${file} (switched off: image-floating-tag)\n`);
+  });
+
+  test('finds the nearest safe-pods.config.json from the working directory, as check does', async () => {
+    const file = configFile({ kubernetesVersion: '1.32' });
+    const { code, stdout } = await run(['export', 'admission-policies'], 'cli', path.dirname(file));
+    expect(code).toBe(ExitCode.OK);
+    expect(stdout.startsWith('# cdk8s-safe-pods admission policies for Kubernetes 1.32\n# settings from safe-pods.config.json\n')).toBe(true);
+    expect(documents(stdout)).toEqual(JSON.parse(JSON.stringify(admissionPolicies({ kubernetesVersion: KubernetesVersion.V1_32 }).objects)));
   });
 
   test('the options win over the configuration file', async () => {

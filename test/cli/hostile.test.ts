@@ -23,7 +23,7 @@ interface Run {
 async function check(args: string[], stdin?: string | Buffer): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(['check', ...args], {
+  const code = await runCli(['check', '--no-config', ...args], {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     ...(stdin !== undefined ? { stdin: async () => stdin } : {}),
@@ -110,7 +110,7 @@ describe('a folder with one broken file', () => {
       `cdk8s-safe-pods: ${fixture('folder/c-broken.yaml')}:16:3: duplicated key "name": kubectl refuses duplicate fields (--validate=strict, its default) and otherwise keeps only the last; keep one\n`,
     );
     expect(r.stdout).toMatch(
-      new RegExp(`^${fixture('folder/b-good.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:9: error image-not-pinned: Pod "b-good"`),
+      new RegExp(`^${fixture('folder/b-good.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:9:14: error image-not-pinned: Pod "b-good"`),
     );
     expect(r.stdout).toMatch(/1 error, 0 warnings in 4 objects \(4 files\); 1 input error: the check is incomplete\n$/);
   });
@@ -182,9 +182,9 @@ describe('generated inputs', () => {
     fs.writeFileSync(at('broken\n.yaml'), 'a: [\n');
     const r = await check([dir]);
     expectClean(r);
-    expect(r.stdout).toContain(`"${dir}/new\\nline.yaml":9: error`);
-    expect(r.stdout).toContain(`"${dir}/esc\\u001b[31mred.yaml":9: error`);
-    expect(r.stdout).toContain(`"${dir}/bidi\\u202eLMY.yaml":9: error`);
+    expect(r.stdout).toContain(`"${dir}/new\\nline.yaml":9:14: error`);
+    expect(r.stdout).toContain(`"${dir}/esc\\u001b[31mred.yaml":9:14: error`);
+    expect(r.stdout).toContain(`"${dir}/bidi\\u202eLMY.yaml":9:14: error`);
     expect(r.stderr).toContain(`cdk8s-safe-pods: "${dir}/broken\\n.yaml":2:1: `);
     expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u202e]/); // eslint-disable-line no-control-regex
   });
@@ -362,7 +362,7 @@ describe('the CLI as a process', () => {
   test('UTF-16 on standard input is decoded as from a file', async () => {
     const r = await runs.get('utf16-stdin')!;
     expect(r.status).toBe(ExitCode.FINDINGS);
-    expect(r.stdout).toMatch(/^<stdin>:9: error image-not-pinned: Pod "utf16le"/);
+    expect(r.stdout).toMatch(/^<stdin>:9:14: error image-not-pinned: Pod "utf16le"/);
   });
 
   test('a 200 MB file of a million small pods is refused with a clear message, not a V8 abort', async () => {

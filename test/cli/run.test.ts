@@ -62,7 +62,8 @@ async function run(argv: string[], stdin?: string): Promise<Run> {
   let stderr = '';
   const code = await runCli(
     argv,
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), ...(stdin !== undefined ? { stdin: async () => stdin } : {}) },
+    // judged in the temp folder: no repository configuration file applies
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir, ...(stdin !== undefined ? { stdin: async () => stdin } : {}) },
     RULES,
   );
   return { code, stdout, stderr };
@@ -117,8 +118,8 @@ describe('check', () => {
     const r = await run(['check', file]);
     expect(r.code).toBe(ExitCode.FINDINGS);
     expect(r.stdout.split('\n')).toEqual([
-      `${file}:11: error test-image: Deployment "prod/web": container "main": image "nginx:latest" uses "latest"`,
-      `${file}:13: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
+      `${file}:11:18: error test-image: Deployment "prod/web": container "main": image "nginx:latest" uses "latest"`,
+      `${file}:13:18: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
       '1 error, 1 warning in 1 object (1 file)',
       '',
     ]);
@@ -144,6 +145,7 @@ describe('check', () => {
           message: 'container "main": image "nginx:latest" uses "latest"',
           file,
           line: 11,
+          column: 18,
           document: 0,
           item: null,
           kind: 'Deployment',
@@ -151,6 +153,7 @@ describe('check', () => {
           namespace: 'prod',
           path: 'spec.template.spec.containers[0].image',
           container: 'main',
+          constructPath: null,
         },
         expect.objectContaining({ severity: 'warning', container: 'side', path: 'spec.template.spec.containers[1].image', line: 13 }),
       ],
@@ -195,7 +198,7 @@ describe('check', () => {
   test('reads standard input for "-"', async () => {
     const r = await run(['check', '-'], BAD_DEPLOYMENT);
     expect(r.code).toBe(ExitCode.FINDINGS);
-    expect(r.stdout).toMatch(/^<stdin>:11: error test-image: Deployment "prod\/web"/);
+    expect(r.stdout).toMatch(/^<stdin>:11:18: error test-image: Deployment "prod\/web"/);
   });
 
   test('walks folders recursively and checks files together', async () => {
@@ -213,11 +216,12 @@ describe('check', () => {
     const r = await run(['check', good, bad]);
     expect(r.code).toBe(ExitCode.INPUT);
     expect(r.stderr).toBe(`cdk8s-safe-pods: ${bad}:12:1: unexpected end of the stream within a flow collection\n`);
+    // sorted by file, line, column and rule, whatever order the files were given in
     expect(r.stdout.split('\n')).toEqual([
-      `${good}:11: error test-image: Deployment "prod/web": container "main": image "nginx:latest" uses "latest"`,
-      `${good}:13: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
-      `${bad}:23: error test-image: Deployment "prod/web": container "main": image "nginx:latest" uses "latest"`,
-      `${bad}:25: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
+      `${bad}:23:18: error test-image: Deployment "prod/web": container "main": image "nginx:latest" uses "latest"`,
+      `${bad}:25:18: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
+      `${good}:11:18: error test-image: Deployment "prod/web": container "main": image "nginx:latest" uses "latest"`,
+      `${good}:13:18: warning test-image: Deployment "prod/web": container "side": image "busybox" has no tag`,
       '2 errors, 2 warnings in 3 objects (2 files); 1 input error: the check is incomplete',
       '',
     ]);
@@ -293,7 +297,7 @@ describe('check', () => {
     test('reports a pod referencing a RuntimeClass neither in the files nor named with --runtime-class', async () => {
       const r = await run(['check', write('p.yaml', pod('kata'))]);
       expect(r.code).toBe(ExitCode.FINDINGS);
-      expect(r.stdout).toMatch(/p\.yaml:5: error test-runtime-class: Pod "p": runtimeClassName "kata" names no known RuntimeClass/);
+      expect(r.stdout).toMatch(/p\.yaml:5:21: error test-runtime-class: Pod "p": runtimeClassName "kata" names no known RuntimeClass/);
     });
 
     test('knows a RuntimeClass defined in another file', async () => {
@@ -312,8 +316,8 @@ describe('check', () => {
     const seen: string[] = [];
     const spy: Rule = { ...IMAGE_RULE, id: 'spy', check: (_s, ctx) => (seen.push(`${ctx.kubernetesVersion} ${ctx.requireDigest}`), []) };
     const file = write('good.yaml', GOOD_POD);
-    await runCli(['check', file], { stdout: () => {}, stderr: () => {} }, [spy]);
-    await runCli(['check', '--kubernetes-version', '1.30', '--require-digest', file], { stdout: () => {}, stderr: () => {} }, [spy]);
+    await runCli(['check', file], { stdout: () => {}, stderr: () => {}, cwd: dir }, [spy]);
+    await runCli(['check', '--kubernetes-version', '1.30', '--require-digest', file], { stdout: () => {}, stderr: () => {}, cwd: dir }, [spy]);
     expect(seen).toEqual(['1.27 false', '1.30 true']);
   });
 });
@@ -350,7 +354,7 @@ describe('usage', () => {
 
   test('exits 2 for "-" when standard input is not available', async () => {
     let stderr = '';
-    const code = await runCli(['check', '-'], { stdout: () => {}, stderr: (t) => (stderr += t) }, RULES);
+    const code = await runCli(['check', '-'], { stdout: () => {}, stderr: (t) => (stderr += t), cwd: dir }, RULES);
     expect(code).toBe(ExitCode.USAGE);
     expect(stderr).toMatch(/standard input/);
   });

@@ -147,6 +147,28 @@ describe('SafePod image rules', () => {
     expect(() => strict.toJson()).toThrow(/warning image-floating-tag: /);
   });
 
+  test('warnings are printed synchronously, before the synth fails on an error (not lost on exit)', () => {
+    const chart = Testing.chart();
+    new SafePod(chart, 'warned', { containers: [{ image: 'nginx:stable' }] });
+    new SafePod(chart, 'broken', { containers: [{ image: 'nginx:latest' }] });
+    const printed: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    let thrown = '';
+    try {
+      Testing.synth(chart);
+    } catch (e) {
+      // nothing awaited: what is printed by now was printed before cdk8s threw
+      thrown = (e as Error).message;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(thrown).toMatch(/error image-not-pinned: /);
+    expect(printed.join('')).toMatch(/cdk8s-safe-pods: 1 warning:\n {2}\[test\/warned\] warning image-floating-tag: /);
+  });
+
   test('imagePullSecrets from a cdk8s-plus Secret and a name', () => {
     const chart = Testing.chart();
     const secret = kplus.Secret.fromSecretName(chart, 's', 'registry-a');
