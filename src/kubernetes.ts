@@ -49,3 +49,4 @@ export {
 } from './runtime-class/validation';
 export type { RuntimeClassJson } from './runtime-class/validation';
 export { subjectsOf, roleOf, ObjectRole } from './rules/normalize';
+export type { SubjectsOfOptions } from './rules/normalize';

@@ -443,10 +443,10 @@ async function viaCli(row: ParityRow, file: string): Promise<{ json: string[]; l
   const args = [...(row.requireDigest ? ['--require-digest'] : []), file];
   let out = '';
   const io = { stdout: (t: string) => (out += t), stderr: () => undefined };
-  await runCli(['check', '--format', 'json', ...args], io);
+  await runCli(['check', '--no-config', '--format', 'json', ...args], io);
   const json = (JSON.parse(out).findings as Array<{ rule: string; severity: string }>).map((f) => `${f.severity} ${f.rule}`);
   out = '';
-  await runCli(['check', ...args], io);
+  await runCli(['check', '--no-config', ...args], io);
   // text: "<file>:<line>:<col>: <formatFinding>"
   const lines = out
     .split('\n')

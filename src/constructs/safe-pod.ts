@@ -1,16 +1,13 @@
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import type { ExplainedPod } from '../explain/types';
-import type { Finding } from '../rules/types';
 import type { SafeContainerProps, SafePodSpecProps } from './_pod-safety';
 import { PodSafety } from './_pod-safety';
-import type { ShutdownPlan } from './_pod-views';
-import { serviceLinkEnvOf, shutdownPlanOf } from './_pod-views';
-import type { IRuntimeClass } from './runtime-class';
+import { withPodSafety } from './_safe-mixin';
 
 export { MUTABLE_TAG_RULES } from './_pod-safety';
 export type { SafeContainerProps, SafePodSpecProps } from './_pod-safety';
 export type { ContainerShutdown, PodShutdown, RolloutTerminations, ShutdownPlan } from './_pod-views';
+export type { ISafePodTemplate } from './_safe-mixin';
 
 const SAFE_POD_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePod');
 
@@ -40,7 +37,7 @@ export interface SafePodProps extends kplus.PodProps, SafePodSpecProps {
  * containers added later with `addContainer`/`addInitContainer` get the same treatment. It is the pod-level
  * building block of the safe workloads, which share its implementation.
  */
-export class SafePod extends kplus.Pod {
+export class SafePod extends withPodSafety(kplus.Pod) {
   /** Whether `x` is a `SafePod` (works across copies of this package). */
   public static isSafePod(x: unknown): x is SafePod {
     return x !== null && typeof x === 'object' && SAFE_POD_SYMBOL in x;
@@ -50,57 +47,5 @@ export class SafePod extends kplus.Pod {
     super(scope, id, props);
     Object.defineProperty(this, SAFE_POD_SYMBOL, { value: true });
     PodSafety.of(this).init({ construct: 'SafePod', spec: ['spec'], metadata: ['metadata'] }, props);
-  }
-
-  /** Whether the kubelet injects service-link variables into this pod's containers. */
-  public get enableServiceLinks(): boolean {
-    return PodSafety.of(this).enableServiceLinks;
-  }
-
-  /** The RuntimeClass of the pod, if any. */
-  public get runtimeClass(): IRuntimeClass | string | undefined {
-    return PodSafety.of(this).runtimeClass;
-  }
-
-  /**
-   * Adds a container with an explicit `imagePullPolicy`: the author's choice, else `Always` when the container
-   * allows a mutable tag, else `IfNotPresent` (safe because the image is pinned).
-   */
-  public override addContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addContainer(PodSafety.of(this).prepareContainer(cont, 'main'));
-  }
-
-  /** Adds an init container, with the same rules as `addContainer`. */
-  public override addInitContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addInitContainer(PodSafety.of(this).prepareInitContainer(cont));
-  }
-
-  /** Runs every rule over this pod as it would be synthesized now and returns the findings (errors and warnings). */
-  public findings(): Finding[] {
-    return PodSafety.of(this).findings();
-  }
-
-  /**
-   * What the kubelet will build for each container of this pod (the final environment with its sources, the
-   * command after `$(VAR)` expansion, the effective pull policy, the RuntimeClass) and the pod's start and stop
-   * timeline, with the findings of the judge; see `cdk8s-safe-pods/explain` to print it as text or SVG.
-   */
-  public explain(): ExplainedPod {
-    return PodSafety.of(this).explain();
-  }
-
-  /** The service-link variables the kubelet injects into every container of this pod, given the app's Services. */
-  public serviceLinkEnv(): Record<string, string> {
-    return serviceLinkEnvOf(this);
-  }
-
-  /** How this pod stops: when each container gets SIGTERM and SIGKILL, and the worst-case time until it has stopped. */
-  public shutdownPlan(): ShutdownPlan {
-    return shutdownPlanOf(this);
-  }
-
-  /** @internal */
-  public override _toPodSpec(): kplus.k8s.PodSpec {
-    return PodSafety.of(this).patchPodSpec(super._toPodSpec());
   }
 }

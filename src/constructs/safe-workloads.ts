@@ -8,13 +8,9 @@
  */
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import type { ExplainedPod } from '../explain/types';
-import type { Finding } from '../rules/types';
-import type { SafeContainerProps, SafePodSpecProps, PodShape } from './_pod-safety';
+import type { PodShape, SafeContainerProps, SafePodSpecProps } from './_pod-safety';
 import { PodSafety } from './_pod-safety';
-import type { ShutdownPlan } from './_pod-views';
-import { serviceLinkEnvOf, shutdownPlanOf } from './_pod-views';
-import type { IRuntimeClass } from './runtime-class';
+import { withPodSafety } from './_safe-mixin';
 
 /** Where a workload keeps its pod template: `spec.template`, or `spec.jobTemplate.spec.template` for a CronJob. */
 function templateShape(construct: string, template: readonly string[] = ['spec', 'template']): PodShape {
@@ -47,55 +43,10 @@ export interface SafeDeploymentProps extends kplus.DeploymentProps, SafePodSpecP
  * service links off, bounded lifecycle hooks with a derived grace period, RuntimeClass references checked, and every
  * rule of the catalogue judged at synth with this construct's path.
  */
-export class SafeDeployment extends kplus.Deployment {
+export class SafeDeployment extends withPodSafety(kplus.Deployment) {
   constructor(scope: Construct, id: string, props: SafeDeploymentProps = {}) {
     super(scope, id, props);
     PodSafety.of(this).init(templateShape('SafeDeployment'), props);
-  }
-
-  /** Whether the kubelet injects service-link variables into the containers of this workload's pods. */
-  public get enableServiceLinks(): boolean {
-    return PodSafety.of(this).enableServiceLinks;
-  }
-
-  /** The RuntimeClass of the pods, if any. */
-  public get runtimeClass(): IRuntimeClass | string | undefined {
-    return PodSafety.of(this).runtimeClass;
-  }
-
-  /** Adds a container with an explicit `imagePullPolicy`, as `SafePod.addContainer` does. */
-  public override addContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addContainer(PodSafety.of(this).prepareContainer(cont, 'main'));
-  }
-
-  /** Adds an init container, with the same rules as `addContainer`. */
-  public override addInitContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addInitContainer(PodSafety.of(this).prepareInitContainer(cont));
-  }
-
-  /** Runs every rule over this workload as it would be synthesized now and returns the findings (errors and warnings). */
-  public findings(): Finding[] {
-    return PodSafety.of(this).findings();
-  }
-
-  /** What the kubelet will build for each container of this workload's pods, and their start and stop timeline (see `SafePod.explain`). */
-  public explain(): ExplainedPod {
-    return PodSafety.of(this).explain();
-  }
-
-  /** The service-link variables the kubelet injects into every container of this workload's pods, given the app's Services. */
-  public serviceLinkEnv(): Record<string, string> {
-    return serviceLinkEnvOf(this);
-  }
-
-  /** How one pod of this workload stops (per container and overall), and how long a rollout waits on terminations. */
-  public shutdownPlan(): ShutdownPlan {
-    return shutdownPlanOf(this);
-  }
-
-  /** @internal */
-  public override _toPodSpec(): kplus.k8s.PodSpec {
-    return PodSafety.of(this).patchPodSpec(super._toPodSpec());
   }
 }
 
@@ -123,55 +74,10 @@ export interface SafeStatefulSetProps extends kplus.StatefulSetProps, SafePodSpe
  * A cdk8s-plus `StatefulSet` whose pod template is built like a `SafePod` (see `SafeDeployment`). Its `shutdownPlan()`
  * includes how long a rolling update waits on terminations: the pods are replaced one after another.
  */
-export class SafeStatefulSet extends kplus.StatefulSet {
+export class SafeStatefulSet extends withPodSafety(kplus.StatefulSet) {
   constructor(scope: Construct, id: string, props: SafeStatefulSetProps) {
     super(scope, id, props);
     PodSafety.of(this).init(templateShape('SafeStatefulSet'), props);
-  }
-
-  /** Whether the kubelet injects service-link variables into the containers of this workload's pods. */
-  public get enableServiceLinks(): boolean {
-    return PodSafety.of(this).enableServiceLinks;
-  }
-
-  /** The RuntimeClass of the pods, if any. */
-  public get runtimeClass(): IRuntimeClass | string | undefined {
-    return PodSafety.of(this).runtimeClass;
-  }
-
-  /** Adds a container with an explicit `imagePullPolicy`, as `SafePod.addContainer` does. */
-  public override addContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addContainer(PodSafety.of(this).prepareContainer(cont, 'main'));
-  }
-
-  /** Adds an init container, with the same rules as `addContainer`. */
-  public override addInitContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addInitContainer(PodSafety.of(this).prepareInitContainer(cont));
-  }
-
-  /** Runs every rule over this workload as it would be synthesized now and returns the findings (errors and warnings). */
-  public findings(): Finding[] {
-    return PodSafety.of(this).findings();
-  }
-
-  /** What the kubelet will build for each container of this workload's pods, and their start and stop timeline (see `SafePod.explain`). */
-  public explain(): ExplainedPod {
-    return PodSafety.of(this).explain();
-  }
-
-  /** The service-link variables the kubelet injects into every container of this workload's pods, given the app's Services. */
-  public serviceLinkEnv(): Record<string, string> {
-    return serviceLinkEnvOf(this);
-  }
-
-  /** How one pod of this workload stops (per container and overall), and how long a rolling update waits on terminations. */
-  public shutdownPlan(): ShutdownPlan {
-    return shutdownPlanOf(this);
-  }
-
-  /** @internal */
-  public override _toPodSpec(): kplus.k8s.PodSpec {
-    return PodSafety.of(this).patchPodSpec(super._toPodSpec());
   }
 }
 
@@ -195,55 +101,10 @@ export interface SafeDaemonSetProps extends kplus.DaemonSetProps, SafePodSpecPro
 }
 
 /** A cdk8s-plus `DaemonSet` whose pod template is built like a `SafePod` (see `SafeDeployment`). */
-export class SafeDaemonSet extends kplus.DaemonSet {
+export class SafeDaemonSet extends withPodSafety(kplus.DaemonSet) {
   constructor(scope: Construct, id: string, props: SafeDaemonSetProps = {}) {
     super(scope, id, props);
     PodSafety.of(this).init(templateShape('SafeDaemonSet'), props);
-  }
-
-  /** Whether the kubelet injects service-link variables into the containers of this workload's pods. */
-  public get enableServiceLinks(): boolean {
-    return PodSafety.of(this).enableServiceLinks;
-  }
-
-  /** The RuntimeClass of the pods, if any. */
-  public get runtimeClass(): IRuntimeClass | string | undefined {
-    return PodSafety.of(this).runtimeClass;
-  }
-
-  /** Adds a container with an explicit `imagePullPolicy`, as `SafePod.addContainer` does. */
-  public override addContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addContainer(PodSafety.of(this).prepareContainer(cont, 'main'));
-  }
-
-  /** Adds an init container, with the same rules as `addContainer`. */
-  public override addInitContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addInitContainer(PodSafety.of(this).prepareInitContainer(cont));
-  }
-
-  /** Runs every rule over this workload as it would be synthesized now and returns the findings (errors and warnings). */
-  public findings(): Finding[] {
-    return PodSafety.of(this).findings();
-  }
-
-  /** What the kubelet will build for each container of this workload's pods, and their start and stop timeline (see `SafePod.explain`). */
-  public explain(): ExplainedPod {
-    return PodSafety.of(this).explain();
-  }
-
-  /** The service-link variables the kubelet injects into every container of this workload's pods, given the app's Services. */
-  public serviceLinkEnv(): Record<string, string> {
-    return serviceLinkEnvOf(this);
-  }
-
-  /** How one pod of this workload stops, per container and overall. */
-  public shutdownPlan(): ShutdownPlan {
-    return shutdownPlanOf(this);
-  }
-
-  /** @internal */
-  public override _toPodSpec(): kplus.k8s.PodSpec {
-    return PodSafety.of(this).patchPodSpec(super._toPodSpec());
   }
 }
 
@@ -267,55 +128,10 @@ export interface SafeJobProps extends kplus.JobProps, SafePodSpecProps {
 }
 
 /** A cdk8s-plus `Job` whose pod template is built like a `SafePod` (see `SafeDeployment`). */
-export class SafeJob extends kplus.Job {
+export class SafeJob extends withPodSafety(kplus.Job) {
   constructor(scope: Construct, id: string, props: SafeJobProps = {}) {
     super(scope, id, props);
     PodSafety.of(this).init(templateShape('SafeJob'), props);
-  }
-
-  /** Whether the kubelet injects service-link variables into the containers of this workload's pods. */
-  public get enableServiceLinks(): boolean {
-    return PodSafety.of(this).enableServiceLinks;
-  }
-
-  /** The RuntimeClass of the pods, if any. */
-  public get runtimeClass(): IRuntimeClass | string | undefined {
-    return PodSafety.of(this).runtimeClass;
-  }
-
-  /** Adds a container with an explicit `imagePullPolicy`, as `SafePod.addContainer` does. */
-  public override addContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addContainer(PodSafety.of(this).prepareContainer(cont, 'main'));
-  }
-
-  /** Adds an init container, with the same rules as `addContainer`. */
-  public override addInitContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addInitContainer(PodSafety.of(this).prepareInitContainer(cont));
-  }
-
-  /** Runs every rule over this workload as it would be synthesized now and returns the findings (errors and warnings). */
-  public findings(): Finding[] {
-    return PodSafety.of(this).findings();
-  }
-
-  /** What the kubelet will build for each container of this workload's pods, and their start and stop timeline (see `SafePod.explain`). */
-  public explain(): ExplainedPod {
-    return PodSafety.of(this).explain();
-  }
-
-  /** The service-link variables the kubelet injects into every container of this workload's pods, given the app's Services. */
-  public serviceLinkEnv(): Record<string, string> {
-    return serviceLinkEnvOf(this);
-  }
-
-  /** How one pod of this workload stops, per container and overall. */
-  public shutdownPlan(): ShutdownPlan {
-    return shutdownPlanOf(this);
-  }
-
-  /** @internal */
-  public override _toPodSpec(): kplus.k8s.PodSpec {
-    return PodSafety.of(this).patchPodSpec(super._toPodSpec());
   }
 }
 
@@ -342,54 +158,9 @@ export interface SafeCronJobProps extends kplus.CronJobProps, SafePodSpecProps {
  * A cdk8s-plus `CronJob` whose pod template (`spec.jobTemplate.spec.template`) is built like a `SafePod` (see
  * `SafeDeployment`).
  */
-export class SafeCronJob extends kplus.CronJob {
+export class SafeCronJob extends withPodSafety(kplus.CronJob) {
   constructor(scope: Construct, id: string, props: SafeCronJobProps) {
     super(scope, id, props);
     PodSafety.of(this).init(templateShape('SafeCronJob', CRON_JOB_TEMPLATE), props);
-  }
-
-  /** Whether the kubelet injects service-link variables into the containers of this workload's pods. */
-  public get enableServiceLinks(): boolean {
-    return PodSafety.of(this).enableServiceLinks;
-  }
-
-  /** The RuntimeClass of the pods, if any. */
-  public get runtimeClass(): IRuntimeClass | string | undefined {
-    return PodSafety.of(this).runtimeClass;
-  }
-
-  /** Adds a container with an explicit `imagePullPolicy`, as `SafePod.addContainer` does. */
-  public override addContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addContainer(PodSafety.of(this).prepareContainer(cont, 'main'));
-  }
-
-  /** Adds an init container, with the same rules as `addContainer`. */
-  public override addInitContainer(cont: SafeContainerProps): kplus.Container {
-    return super.addInitContainer(PodSafety.of(this).prepareInitContainer(cont));
-  }
-
-  /** Runs every rule over this workload as it would be synthesized now and returns the findings (errors and warnings). */
-  public findings(): Finding[] {
-    return PodSafety.of(this).findings();
-  }
-
-  /** What the kubelet will build for each container of this workload's pods, and their start and stop timeline (see `SafePod.explain`). */
-  public explain(): ExplainedPod {
-    return PodSafety.of(this).explain();
-  }
-
-  /** The service-link variables the kubelet injects into every container of this workload's pods, given the app's Services. */
-  public serviceLinkEnv(): Record<string, string> {
-    return serviceLinkEnvOf(this);
-  }
-
-  /** How one pod of this workload stops, per container and overall. */
-  public shutdownPlan(): ShutdownPlan {
-    return shutdownPlanOf(this);
-  }
-
-  /** @internal */
-  public override _toPodSpec(): kplus.k8s.PodSpec {
-    return PodSafety.of(this).patchPodSpec(super._toPodSpec());
   }
 }

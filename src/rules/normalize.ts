@@ -110,8 +110,11 @@ class Problems {
   /** Reports `field` (a path from the object root) whose value does not have the `expected` type. */
   public wrongType(field: string, value: unknown, expected: Expected, container?: string): void {
     // the text as written, when the reader knows it: `yes` is what the author wrote for the boolean true
-    const plain = typeof value === 'boolean' || typeof value === 'number' ? this.plainAt?.(field) : undefined;
-    const written = plain !== undefined && plain !== String(value) ? ` (written ${plain})` : '';
+    // only when it differs from the value's own text, so a manifest read from YAML and the same object built in memory
+    // get the same message unless YAML 1.1 changed what was written
+    const read = typeof value === 'boolean' || typeof value === 'number' ? this.plainAt?.(field) : undefined;
+    const plain = read !== undefined && read !== String(value) ? read : undefined;
+    const written = plain !== undefined ? ` (written ${plain})` : '';
     this.list.push({
       field,
       ...(container !== undefined ? { container } : {}),

@@ -42,7 +42,7 @@ describe('scalars Kubernetes reads as YAML 1.1', () => {
     ['On', 'the boolean true (written On)', '"On"'],
     ['true', 'the boolean true', undefined],
     ['no', 'the boolean false (written no)', '"no"'],
-    ['9080', 'the number 9080', '"9080"'],
+    ['9080', 'the number 9080', undefined],
     ['0755', 'the number 493 (written 0755)', '"0755"'],
   ])('value: %s is a finding that says to quote it', async (value, found, example) => {
     const { code, findings } = await check(value);
