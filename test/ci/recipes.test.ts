@@ -143,7 +143,7 @@ describe('the pre-commit hook (.pre-commit-hooks.yaml)', () => {
 
   test('fails a commit with a broken manifest, naming the file, line and rule', () => {
     const r = runEntry(['test/fixtures/ci/passing.k8s.yaml', 'test/fixtures/ci/failing.k8s.yaml']);
-    expect(r.stdout).toMatch(/^test\/fixtures\/ci\/failing\.k8s\.yaml:11: error image-not-pinned: Pod "shop\/debug"/m);
+    expect(r.stdout).toMatch(/^test\/fixtures\/ci\/failing\.k8s\.yaml:11:14: error image-not-pinned: Pod "shop\/debug"/m);
     expect(r.stdout).toMatch(/^1 error, 0 warnings in 2 objects \(2 files\)$/m);
     expect(r.status).toBe(1);
   }, 60_000);
