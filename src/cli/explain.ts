@@ -9,9 +9,9 @@ import { explainObjects, formatExplainSvg, formatExplainText, onlyContainer } fr
 import type { ExplainedPod, ExplainReport } from '../explain';
 import { READ_LIMITS } from '../defaults/limits';
 import { formatInputError } from '../io/manifests';
-import { KubernetesVersion } from '../k8s/version';
+import type { KubernetesVersion } from '../k8s/version';
 import type { CliIo } from './run';
-import { ExitCode, loadInputs } from './run';
+import { ExitCode, loadInputs, parseKubernetesVersion, parseRuntimeClasses, settingsOf, UsageError } from './run';
 
 /** The usage text of `explain`. */
 export const EXPLAIN_USAGE = `Usage:
@@ -45,13 +45,16 @@ export interface ExplainCliIo extends CliIo {
   readonly isTTY?: boolean;
 }
 
-class UsageError extends Error {}
-
 type Format = 'text' | 'json' | 'svg';
 
 interface ExplainArgs {
   readonly format: Format;
-  readonly kubernetesVersion: KubernetesVersion;
+  /**
+   * `--kubernetes-version`.
+   *
+   * @default - the repository configuration's, else DEFAULTS.kubernetesVersion
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
   /**
    * `--object KIND/NAME`.
    *
@@ -64,7 +67,12 @@ interface ExplainArgs {
    * @default - every container
    */
   readonly container?: string;
-  readonly runtimeClasses: readonly string[];
+  /**
+   * `--runtime-class`.
+   *
+   * @default - the repository configuration's
+   */
+  readonly runtimeClasses?: readonly string[];
   /**
    * `--kubernetes-service-ip`.
    *
@@ -100,23 +108,16 @@ function parse(argv: readonly string[]): ExplainArgs {
   if (format !== 'text' && format !== 'json' && format !== 'svg') {
     throw new UsageError(`--format ${JSON.stringify(format)} is not supported; use "text", "json" or "svg"`);
   }
-  let kubernetesVersion = DEFAULTS.kubernetesVersion;
-  if (values['kubernetes-version'] !== undefined) {
-    try {
-      kubernetesVersion = KubernetesVersion.of(values['kubernetes-version']);
-    } catch (e) {
-      throw new UsageError(`--kubernetes-version: ${(e as Error).message}`);
-    }
-  }
+  const version = values['kubernetes-version'];
   if (values.object !== undefined && !/^[^/]+\/.+$/.test(values.object)) {
     throw new UsageError(`--object ${JSON.stringify(values.object)} is not KIND/NAME, e.g. Deployment/web`);
   }
   return {
     format,
-    kubernetesVersion,
+    ...(version !== undefined ? { kubernetesVersion: parseKubernetesVersion(version) } : {}),
     ...(values.object !== undefined ? { object: values.object } : {}),
     ...(values.container !== undefined ? { container: values.container } : {}),
-    runtimeClasses: values['runtime-class'] ?? [],
+    ...(values['runtime-class'] !== undefined ? { runtimeClasses: parseRuntimeClasses(values['runtime-class']) } : {}),
     ...(values['kubernetes-service-ip'] !== undefined ? { kubernetesServiceIP: values['kubernetes-service-ip'] } : {}),
     paths: positionals,
     help: values.help === true,
@@ -177,8 +178,8 @@ export async function runExplain(argv: readonly string[], io: ExplainCliIo): Pro
     }
     const pods = select(
       explainObjects(objects, {
-        kubernetesVersion: args.kubernetesVersion,
-        runtimeClasses: args.runtimeClasses,
+        // the same settings as check: flags, then the repository's safe-pods.config.json, then the defaults
+        ...settingsOf({ ...args, requireDigest: false, noConfig: false }, io.cwd ?? process.cwd()),
         ...(args.kubernetesServiceIP !== undefined ? { kubernetesServiceIP: args.kubernetesServiceIP } : {}),
       }),
       args,

@@ -110,7 +110,8 @@ Exit codes (the highest that applies):
   4  internal error (a bug; set CDK8S_SAFE_PODS_DEBUG=1 for details)
 `;
 
-class UsageError extends Error {}
+/** A command line that cannot be run as given: the CLI prints the message and the usage, and exits 2. */
+export class UsageError extends Error {}
 
 /** An output format of `check`. */
 type CheckFormat = 'text' | 'json' | CiFormat;
@@ -163,7 +164,8 @@ function parseDepth(value: string | undefined): number {
   return n;
 }
 
-function parseKubernetesVersion(value: string): KubernetesVersion {
+/** The value of `--kubernetes-version`, within the versions the checks know. */
+export function parseKubernetesVersion(value: string): KubernetesVersion {
   let version: KubernetesVersion;
   try {
     version = KubernetesVersion.of(value);
@@ -178,7 +180,8 @@ function parseKubernetesVersion(value: string): KubernetesVersion {
   return version;
 }
 
-function parseRuntimeClasses(values: readonly string[]): readonly string[] {
+/** The values of `--runtime-class`: RuntimeClass names. */
+export function parseRuntimeClasses(values: readonly string[]): readonly string[] {
   for (const name of values) {
     const problems = validateDns1123Subdomain(name);
     if (problems.length > 0) throw new UsageError(`--runtime-class ${JSON.stringify(name)} is not a RuntimeClass name: ${problems.join('; ')}`);
@@ -344,7 +347,7 @@ function toReportFinding(f: ObjectFinding, constructPath: string | undefined): R
 }
 
 /** The settings of a check: flags, then the configuration file, then `DEFAULTS`. */
-interface CheckSettings {
+export interface CheckSettings {
   readonly kubernetesVersion: KubernetesVersion;
   readonly requireDigest: boolean;
   readonly runtimeClasses: readonly string[];
@@ -352,7 +355,18 @@ interface CheckSettings {
   readonly failOn: Severity;
 }
 
-function settingsOf(args: CheckArgs, cwd: string): CheckSettings {
+/** What a command takes from the command line that the configuration file can also set. */
+export interface SettingFlags {
+  readonly kubernetesVersion?: KubernetesVersion;
+  readonly runtimeClasses?: readonly string[];
+  readonly requireDigest: boolean;
+  readonly failOn?: Severity;
+  readonly config?: string;
+  readonly noConfig: boolean;
+}
+
+/** The settings of a command: its flags, then the repository's configuration file (from `cwd`), then `DEFAULTS`. */
+export function settingsOf(args: SettingFlags, cwd: string): CheckSettings {
   let config: SafePodsConfig = EMPTY_CONFIG;
   if (!args.noConfig) {
     try {

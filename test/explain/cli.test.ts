@@ -24,6 +24,8 @@ async function run(argv: string[], options: { stdin?: string; isTTY?: boolean } 
   const io: ExplainCliIo = {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
+    // outside the repository: no safe-pods.config.json applies, the defaults do
+    cwd: os.tmpdir(),
     ...(options.stdin !== undefined ? { stdin: async () => options.stdin! } : {}),
     ...(options.isTTY !== undefined ? { isTTY: options.isTTY } : {}),
   };
