@@ -3,6 +3,7 @@
  * rule objects (ids, titles, severities), for a target Kubernetes version and the same settings the judge takes.
  */
 import { DEFAULTS } from '../defaults';
+import { ManifestError } from '../k8s/errors';
 import { KubernetesVersion } from '../k8s/version';
 import { RULE_CATALOGUE, RULES } from '../rules/catalogue';
 import { severityOf } from '../rules/judge';
@@ -247,7 +248,7 @@ function validationOf(rule: RuleInfo): AdmissionValidationJson {
 function contextOf(options: AdmissionPoliciesOptions): { ctx: CheckContext; severityFor: (check: AdmissionCheck) => Severity | undefined } {
   const version = options.kubernetesVersion ?? ADMISSION_POLICY_MIN_VERSION;
   if (!version.isAtLeast(ADMISSION_POLICY_MIN_VERSION)) {
-    throw new Error(
+    throw new ManifestError(
       `ValidatingAdmissionPolicy (${API_VERSION}) needs Kubernetes ${ADMISSION_POLICY_MIN_VERSION} or newer, but the target is ${version}; ` +
         `give the version of the cluster the policies are for, e.g. "${ADMISSION_POLICY_MIN_VERSION}"`,
     );
@@ -256,18 +257,18 @@ function contextOf(options: AdmissionPoliciesOptions): { ctx: CheckContext; seve
   const named = [...(options.ruleSettings?.keys() ?? []), ...(options.disabledRules ?? []), ...Object.keys(options.severities ?? {})];
   const unknown = named.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    throw new Error(`unknown rule id ${JSON.stringify(unknown[0])} in the admission policy options; use an id of the rule catalogue`);
+    throw new ManifestError(`unknown rule id ${JSON.stringify(unknown[0])} in the admission policy options; use an id of the rule catalogue`);
   }
   const settings = new Map<string, RuleSetting>(options.ruleSettings ?? []);
   for (const [id, severity] of Object.entries(options.severities ?? {})) {
     if (severity !== Severity.ERROR && severity !== Severity.WARNING) {
-      throw new Error(`severity ${JSON.stringify(severity)} of rule ${JSON.stringify(id)} is not "error" or "warning"`);
+      throw new ManifestError(`severity ${JSON.stringify(severity)} of rule ${JSON.stringify(id)} is not "error" or "warning"`);
     }
     settings.set(id, severity);
   }
   for (const [id, setting] of settings) {
     if (setting !== Severity.ERROR && setting !== Severity.WARNING && setting !== 'off') {
-      throw new Error(`rule setting ${JSON.stringify(setting)} of rule ${JSON.stringify(id)} is not "error", "warning" or "off"`);
+      throw new ManifestError(`rule setting ${JSON.stringify(setting)} of rule ${JSON.stringify(id)} is not "error", "warning" or "off"`);
     }
   }
   for (const id of options.disabledRules ?? []) settings.set(id, 'off');

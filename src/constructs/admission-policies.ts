@@ -1,3 +1,4 @@
+import { ManifestError } from '../k8s/errors';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
@@ -79,7 +80,7 @@ export class SafePodsAdmissionPolicies extends Construct {
     const settings = SafePodsSettings.of(this);
     const kubernetesVersion = props.kubernetesVersion ?? settings.kubernetesVersion;
     if (props.kubernetesVersion === undefined && !kubernetesVersion.isAtLeast(ADMISSION_POLICY_MIN_VERSION)) {
-      throw new Error(
+      throw new ManifestError(
         `SafePodsAdmissionPolicies ${JSON.stringify(this.node.path)}: the Kubernetes version in force is ${kubernetesVersion}, but ` +
           `ValidatingAdmissionPolicy needs ${ADMISSION_POLICY_MIN_VERSION} or newer; set kubernetesVersion to the version of the cluster, e.g. ` +
           `KubernetesVersion.V1_30`,

@@ -1,3 +1,5 @@
+import { ManifestError } from './errors';
+
 const VERSION_SYMBOL = Symbol.for('cdk8s-safe-pods.KubernetesVersion');
 
 /**
@@ -31,7 +33,7 @@ export class KubernetesVersion {
   public static of(text: string): KubernetesVersion {
     const m = /^v?1\.(\d{1,3})(?:\.\d+)?$/.exec(text.trim());
     if (!m) {
-      throw new Error(`Kubernetes version ${JSON.stringify(text)} is not a version like "1.27" or "1.30"`);
+      throw new ManifestError(`Kubernetes version ${JSON.stringify(text)} is not a version like "1.27" or "1.30"`);
     }
     return new KubernetesVersion(1, Number(m[1]));
   }
