@@ -4,6 +4,7 @@ import * as path from 'path';
 import { DEFAULTS } from '../src/defaults';
 import { RULE_CATALOGUE } from '../src/rules/catalogue';
 import { defaultsTable, GENERATED, rulesTable } from '../scripts/readme-tables';
+import { runCli } from '../src/cli/run';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -77,6 +78,22 @@ describe('links of the documentation', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+});
+
+describe('README explain excerpt', () => {
+  test('every line of the excerpt is a line the command prints, in order', async () => {
+    const m = /\(`npx cdk8s-safe-pods (explain [^`]+)`, an excerpt\):\n\n```text\n([\s\S]*?)```/.exec(readme);
+    expect(m).not.toBeNull();
+    let out = '';
+    await runCli(m![1].split(' '), { stdout: (t) => (out += t), stderr: (t) => (out += t), cwd: ROOT });
+    const printed = out.split('\n');
+    let at = 0;
+    for (const line of m![2].split('\n').filter((l) => l !== '')) {
+      const found = printed.indexOf(line, at);
+      expect({ line, found: found >= 0 }).toEqual({ line, found: true });
+      at = found + 1;
+    }
   });
 });
 
