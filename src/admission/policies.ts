@@ -299,6 +299,8 @@ export function exportedChecks(options: AdmissionPoliciesOptions = {}): Admissio
  * annotated `safe-pods.cdk8s.io/rules`, matching Pods and every built-in kind with a pod template. Errors are bound
  * with `Deny`, warnings with `Warn`, everything with `[Audit, Warn]` in audit mode. Plain JSON, ready to write as YAML.
  * Throws for a target before Kubernetes 1.30 and for unknown rule ids in the options.
+ *
+ * @group Checks
  */
 export function admissionPolicies(options: AdmissionPoliciesOptions = {}): AdmissionPolicySet {
   const { ctx, severityFor } = contextOf(options);

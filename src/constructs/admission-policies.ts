@@ -62,6 +62,8 @@ class ClusterScopedApiObject extends ApiObject {
  *
  * @example
  * new SafePodsAdmissionPolicies(chart, 'safe-pods', { kubernetesVersion: KubernetesVersion.V1_31, audit: true });
+ *
+ * @group Constructs
  */
 export class SafePodsAdmissionPolicies extends Construct {
   /** Whether `x` is a `SafePodsAdmissionPolicies` (works across copies of this package). */

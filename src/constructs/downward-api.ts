@@ -50,6 +50,8 @@ function hugePagesResource(kind: 'limits' | 'requests', pageSize: string): strin
 /**
  * Downward-API values for `env`: pod and node facts (`fieldRef`) and the container's own resources
  * (`resourceFieldRef`). Use them in cdk8s-plus `envVariables` or `container.env.addVariable()`.
+ *
+ * @group Values
  */
 export class DownwardApi {
   /** `metadata.name`: the pod's name (also the container's hostname unless `spec.hostname` is set). */

@@ -43,6 +43,8 @@ export interface GuardFinding extends Finding {
  *
  * @example
  * SafePodsGuard.apply(chart, { fill: true });
+ *
+ * @group Constructs
  */
 export class SafePodsGuard {
   /** Guards every workload below `scope`. Calling it twice on the same scope has no further effect. */

@@ -162,6 +162,8 @@ function toFactsTolerations(t: readonly RuntimeClassToleration[] | undefined): r
  * A `node.k8s.io/v1` RuntimeClass: a named container runtime (handler) that pods select with `spec.runtimeClassName`,
  * with optional per-pod overhead and scheduling constraints. Invalid input throws `ManifestError` in the constructor;
  * the object never carries `metadata.namespace`.
+ *
+ * @group Constructs
  */
 export class RuntimeClass extends Construct implements IRuntimeClass {
   /**

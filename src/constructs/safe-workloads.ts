@@ -42,6 +42,8 @@ export interface SafeDeploymentProps extends kplus.DeploymentProps, SafePodSpecP
  * A cdk8s-plus `Deployment` whose pod template is built like a `SafePod`: pinned images with an explicit pull policy,
  * service links off, bounded lifecycle hooks with a derived grace period, RuntimeClass references checked, and every
  * rule of the catalogue judged at synth with this construct's path.
+ *
+ * @group Constructs
  */
 export class SafeDeployment extends withPodSafety(kplus.Deployment) {
   constructor(scope: Construct, id: string, props: SafeDeploymentProps = {}) {
@@ -73,6 +75,8 @@ export interface SafeStatefulSetProps extends kplus.StatefulSetProps, SafePodSpe
 /**
  * A cdk8s-plus `StatefulSet` whose pod template is built like a `SafePod` (see `SafeDeployment`). Its `shutdownPlan()`
  * includes how long a rolling update waits on terminations: the pods are replaced one after another.
+ *
+ * @group Constructs
  */
 export class SafeStatefulSet extends withPodSafety(kplus.StatefulSet) {
   constructor(scope: Construct, id: string, props: SafeStatefulSetProps) {
@@ -100,7 +104,11 @@ export interface SafeDaemonSetProps extends kplus.DaemonSetProps, SafePodSpecPro
   readonly initContainers?: SafeContainerProps[];
 }
 
-/** A cdk8s-plus `DaemonSet` whose pod template is built like a `SafePod` (see `SafeDeployment`). */
+/**
+ * A cdk8s-plus `DaemonSet` whose pod template is built like a `SafePod` (see `SafeDeployment`).
+ *
+ * @group Constructs
+ */
 export class SafeDaemonSet extends withPodSafety(kplus.DaemonSet) {
   constructor(scope: Construct, id: string, props: SafeDaemonSetProps = {}) {
     super(scope, id, props);
@@ -127,7 +135,11 @@ export interface SafeJobProps extends kplus.JobProps, SafePodSpecProps {
   readonly initContainers?: SafeContainerProps[];
 }
 
-/** A cdk8s-plus `Job` whose pod template is built like a `SafePod` (see `SafeDeployment`). */
+/**
+ * A cdk8s-plus `Job` whose pod template is built like a `SafePod` (see `SafeDeployment`).
+ *
+ * @group Constructs
+ */
 export class SafeJob extends withPodSafety(kplus.Job) {
   constructor(scope: Construct, id: string, props: SafeJobProps = {}) {
     super(scope, id, props);
@@ -157,6 +169,8 @@ export interface SafeCronJobProps extends kplus.CronJobProps, SafePodSpecProps {
 /**
  * A cdk8s-plus `CronJob` whose pod template (`spec.jobTemplate.spec.template`) is built like a `SafePod` (see
  * `SafeDeployment`).
+ *
+ * @group Constructs
  */
 export class SafeCronJob extends withPodSafety(kplus.CronJob) {
   constructor(scope: Construct, id: string, props: SafeCronJobProps) {

@@ -30,6 +30,8 @@ type ServiceJson = {
 /**
  * The facts of a Service that decide its service-link variables: from a cdk8s-plus `Service` (its name, namespace,
  * type, clusterIP and ports), a `KubeService` (its `toJson()`), or `ServiceFacts` (returned as they are).
+ *
+ * @group Helpers
  */
 export function serviceFacts(service: ServiceLike): ServiceFacts {
   if (isKplusService(service)) {
@@ -94,6 +96,8 @@ export interface ServiceLinkEnvOptions {
  * The exact variables (`FOO_SERVICE_HOST`, `FOO_PORT=tcp://...`, ...) the kubelet injects into every container of a
  * pod next to `services`. Names are exact; a cluster IP the API server has not allocated yet shows as
  * `DEFAULTS.unallocatedClusterIP` (`<cluster-ip>`).
+ *
+ * @group Helpers
  */
 export function serviceLinkEnv(services: readonly ServiceLike[], options: ServiceLinkEnvOptions): Record<string, string> {
   const facts = services.map(serviceFacts);

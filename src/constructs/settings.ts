@@ -93,6 +93,8 @@ export interface ResolvedSafePodsSettings {
  *
  * @example
  * SafePodsSettings.set(app, { kubernetesVersion: KubernetesVersion.V1_30 });
+ *
+ * @group Constructs
  */
 export class SafePodsSettings {
   /**

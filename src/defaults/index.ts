@@ -1,7 +1,11 @@
 import { ImagePullPolicy } from '../k8s/shapes';
 import { KubernetesVersion } from '../k8s/version';
 
-/** How bad a finding is. */
+/**
+ * How bad a finding is.
+ *
+ * @group Values
+ */
 export enum Severity {
   /** The manifest is refused: synth fails, the CLI exits 1. */
   ERROR = 'error',
@@ -9,7 +13,11 @@ export enum Severity {
   WARNING = 'warning',
 }
 
-/** What to do with warnings (findings of severity `warning`) at synth time. */
+/**
+ * What to do with warnings (findings of severity `warning`) at synth time.
+ *
+ * @group Values
+ */
 export enum WarningMode {
   /** Print them to stderr once per synth, grouped, with construct paths. */
   PRINT = 'print',
@@ -22,6 +30,8 @@ export enum WarningMode {
 /**
  * The single place where the library's defaults live. Constructs, the rule catalogue, the CLI and the
  * README's table of safe defaults all read them from here (a test checks the README against this object).
+ *
+ * @group Values
  */
 export const DEFAULTS = Object.freeze({
   // ---- target -------------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ function expandWith(input: string, mapping: (name: string) => string | undefined
  * `$$` gives a literal `$`; `$X`, `${X}`, a trailing `$` and an unterminated `$(` are copied unchanged; a reference
  * to a name that no source defines stays verbatim (`$(NAME)`); the result is not expanded again (single pass).
  * Sources are searched in order, as `MappingFuncFor(tmpEnv, serviceEnv)` does.
+ *
+ * @group Helpers
  */
 export function expandVariables(
   input: string,
@@ -160,6 +162,8 @@ export const VALUE_FROM_PLACEHOLDER = '<valueFrom>';
  * (its value expanded against the variables so far and then the service variables), then every service variable
  * whose name the container did not set. Precedence: `env` > `envFrom` > service variables. An entry resolved from
  * `valueFrom` shows as `VALUE_FROM_PLACEHOLDER`, since only the node knows its value.
+ *
+ * @group Helpers
  */
 export function assembleContainerEnv(input: ContainerEnvInput): Record<string, string> {
   const serviceEnv = input.serviceEnv ?? {};

@@ -8,7 +8,11 @@ import { HOOK_POSITIONS, HookPosition } from './types';
 const HOOK_SYMBOL = Symbol.for('cdk8s-safe-pods.LifecycleHook');
 const TIMEOUT_SYMBOL = Symbol.for('cdk8s-safe-pods.ExecTimeout');
 
-/** The scheme of an `httpGet` hook (the API server accepts these two, case-sensitively). */
+/**
+ * The scheme of an `httpGet` hook (the API server accepts these two, case-sensitively).
+ *
+ * @group Values
+ */
 export enum HttpScheme {
   /** Plain HTTP. */
   HTTP = 'HTTP',
@@ -16,7 +20,11 @@ export enum HttpScheme {
   HTTPS = 'HTTPS',
 }
 
-/** Which action a hook runs. */
+/**
+ * Which action a hook runs.
+ *
+ * @group Values
+ */
 export enum LifecycleHookKind {
   /** A command in the container. */
   EXEC = 'exec',
@@ -29,6 +37,8 @@ export enum LifecycleHookKind {
 /**
  * How an exec hook is bounded. Kubernetes puts no timeout on exec hooks, so the library wraps the command in
  * `timeout -s KILL <budget>`; the image must then contain `timeout` (GNU coreutils, or busybox 1.30+/toybox).
+ *
+ * @group Values
  */
 export class ExecTimeout {
   /** Wrap the command in `timeout` found on the image's PATH (coreutils or busybox). */
@@ -136,6 +146,8 @@ interface HookData {
  * A container lifecycle hook (PostStart or PreStop) with a time budget: `exec` (bounded with `timeout`),
  * `execSleep`, `httpGet` (budget declared) or the native `sleep` (Kubernetes 1.30+). There is no `tcpSocket`
  * (the kubelet never runs it) and no `httpGet` host (Pod Security "baseline" forbids it from 1.34).
+ *
+ * @group Values
  */
 export class LifecycleHook {
   /**

@@ -19,7 +19,11 @@ import type { KubernetesVersion } from '../k8s/version';
 const IMAGE_REFERENCE_SYMBOL = Symbol.for('cdk8s-safe-pods.ImageReference');
 const IMAGE_REFERENCE_ERROR_SYMBOL = Symbol.for('cdk8s-safe-pods.ImageReferenceError');
 
-/** Which upstream reference library (and so which grammar) is used to parse an image. */
+/**
+ * Which upstream reference library (and so which grammar) is used to parse an image.
+ *
+ * @group Values
+ */
 export enum ReferenceGrammar {
   /** `github.com/docker/distribution/reference` v2.8, vendored by Kubernetes 1.27 and 1.28. No IPv6 hosts; the 255 limit counts the domain. */
   DOCKER_DISTRIBUTION_V2_8 = 'docker/distribution@v2.8',
@@ -54,7 +58,11 @@ export interface ImageReferenceOptions {
   readonly kubernetesVersion?: KubernetesVersion;
 }
 
-/** Why an image reference is invalid. */
+/**
+ * Why an image reference is invalid.
+ *
+ * @group Values
+ */
 export enum ImageReferenceErrorReason {
   /** The reference is the empty string. */
   EMPTY = 'empty',
@@ -80,7 +88,11 @@ export enum ImageReferenceErrorReason {
   DIGEST_ENCODING_INVALID = 'digest-encoding-invalid',
 }
 
-/** An image reference that Kubernetes (the kubelet) would refuse with `InvalidImageName`. */
+/**
+ * An image reference that Kubernetes (the kubelet) would refuse with `InvalidImageName`.
+ *
+ * @group Values
+ */
 export class ImageReferenceError extends ManifestError {
   /** Whether `x` is an `ImageReferenceError` (works across copies of this package). */
   public static isImageReferenceError(x: unknown): x is ImageReferenceError {
@@ -411,6 +423,8 @@ function grammarOf(options: ImageReferenceOptions): ReferenceGrammar {
 /**
  * A container image reference, parsed and normalised as Kubernetes does (`reference.ParseNormalizedNamed`):
  * `nginx:1.27.3` has domain `docker.io`, path `library/nginx` and tag `1.27.3`.
+ *
+ * @group Values
  */
 export class ImageReference {
   /**

@@ -17,6 +17,8 @@ export interface ManifestErrorDetails {
 /**
  * The one error type the library throws (and collects, in constructs): the message names the subject, the field, the
  * offending value, the rule and the fix, in one sentence; `field`, `rule` and `path` carry the same as data.
+ *
+ * @group Values
  */
 export class ManifestError extends Error {
   /** Whether `x` is a `ManifestError` (works across copies of this package). */

@@ -16,7 +16,11 @@ export const QUANTITY_ERR_NUMERIC = 'unable to parse numeric part of quantity';
 /** Upstream `ErrSuffix`. */
 export const QUANTITY_ERR_SUFFIX = "unable to parse quantity's suffix";
 
-/** The three formats a quantity remembers from its suffix (`resource.Format`). */
+/**
+ * The three formats a quantity remembers from its suffix (`resource.Format`).
+ *
+ * @group Values
+ */
 export enum QuantityFormat {
   /** `12e6`. */
   DECIMAL_EXPONENT = 'DecimalExponent',
@@ -195,6 +199,8 @@ function exceedsMaxInt64(unscaled: bigint, infScale: number): boolean {
  * `ResourceQuantity.parse` accepts exactly what `resource.ParseQuantity` accepts, including its quirks: a suffix alone
  * (`"k"`, `"Mi"`) or a lone sign parses as zero, values finer than `1n` round up to `1n`, and binarySI values above
  * 2^63-1 are capped (`"9Ei"`). `toString()` gives the canonical form the API server stores.
+ *
+ * @group Values
  */
 export class ResourceQuantity {
   /** Zero (`"0"`). */

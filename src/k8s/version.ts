@@ -7,6 +7,8 @@ const VERSION_SYMBOL = Symbol.for('cdk8s-safe-pods.KubernetesVersion');
  *
  * Rules whose upstream behaviour changed between versions (the native `sleep` hook, relaxed env names,
  * `status.hostIPs`, sidecar init containers) ask the target version through `isAtLeast`.
+ *
+ * @group Values
  */
 export class KubernetesVersion {
   /** Kubernetes 1.27, the API version of cdk8s-plus-27. */

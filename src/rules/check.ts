@@ -147,6 +147,8 @@ export function contextFor(facts: ObjectFacts, options: CheckOptions = {}): Judg
  * same objects. Returns the findings in object order, each with the object's kind, name, namespace and location, and
  * counts the custom resources it found no pod template in. Never throws on malformed objects: a field of the wrong
  * type is a `field-type-invalid` finding.
+ *
+ * @group Checks
  */
 export function checkObjects(
   objects: ReadonlyArray<LocatedObject | JsonObject>,

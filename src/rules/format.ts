@@ -32,6 +32,8 @@ export interface FindingSubject {
  * `error image-not-pinned: Pod "prod/web": container "app": image "nginx" has no tag, ...`: the one line every entry
  * point prints for a finding (after its own location prefix: `file:line:col: ` in the CLI, `[construct path] ` in a
  * cdk8s synth).
+ *
+ * @group Checks
  */
 export function formatFinding(f: Finding & FindingSubject): string {
   return `${f.severity} ${f.rule}: ${describeObject(f.kind, f.name, f.namespace)}: ${f.message}`;
