@@ -184,7 +184,8 @@ export class PodSafety {
   private readonly extras: ContainerExtras[] = [];
   private readonly errors: ManifestError[] = [];
   private plan?: PodHooksPlan;
-  private validated?: { readonly pass: number; readonly json: JsonObject };
+  /** What the last validation judged: its pass, the lines it returned and, when they are none, the JSON to write. */
+  private judged?: { readonly pass: number; readonly lines: string[]; readonly json?: JsonObject };
 
   private constructor(private readonly owner: kplus.AbstractPod) {}
 
@@ -202,12 +203,16 @@ export class PodSafety {
     const l1 = ApiObject.of(this.owner);
     const toJson = l1.toJson.bind(l1);
     const pass = synthPassOf(this.owner);
-    // the object judged during validation is the object written, in that synth only (a construct validated in a synth
-    // of another chart is not written by it; the next synth renders afresh)
+    // the object judged during validation is the object written, in that synth only: a construct validated in a synth
+    // of another chart is not written by it, and the next synth renders afresh. Inside an App.synth() the JSON serves
+    // until the synth returns (it validates once per chart); otherwise it serves once.
     l1.toJson = (): JsonObject => {
-      const cached = this.validated;
-      this.validated = undefined;
-      if (cached && cached.pass === pass.id) return cached.json;
+      const judged = this.judged;
+      if (judged?.json !== undefined && judged.pass === pass.id) {
+        if (!pass.inSynth) this.judged = undefined;
+        return judged.json;
+      }
+      this.judged = undefined;
       this.plan = undefined; // containers may have been added since the last render
       return this.finish(toJson());
     };
@@ -298,7 +303,7 @@ export class PodSafety {
   }
 
   private render(): JsonObject {
-    this.validated = undefined;
+    this.judged = undefined;
     return ApiObject.of(this.owner).toJson() as JsonObject;
   }
 
@@ -348,12 +353,23 @@ export class PodSafety {
   }
 
   private validate(): string[] {
+    const pass = synthPassOf(this.owner);
+    // a later validation of the same App.synth(): nothing can have changed since the first, judged in this pass
+    if (pass.inSynth && this.judged !== undefined && this.judged.pass === pass.id) return this.judged.lines;
+    const { lines, json } = this.judgeForSynth();
+    // the JSON is written only when nothing fails the synth
+    this.judged = { pass: pass.id, lines, ...(lines.length === 0 ? { json } : {}) };
+    return lines;
+  }
+
+  /** The lines of a validation, and the JSON judged (`undefined` when it cannot be rendered). */
+  private judgeForSynth(): { readonly lines: string[]; readonly json?: JsonObject } {
     const errors = this.errors.map((e) => `error: ${e.message}${e.stack && process.env.CDK8S_SAFE_PODS_DEBUG ? `\n${e.stack}` : ''}`);
     if (this.owner.containers.length === 0) {
       // cdk8s-plus cannot render a pod without containers: judge the empty spec, so the message is the rule's
       const l1 = ApiObject.of(this.owner);
       const empty = updateAt({ apiVersion: l1.apiVersion, kind: l1.kind, metadata: { name: l1.name } }, this.shape.spec, () => ({ containers: [] }));
-      return [...errors, ...this.report(this.judge(empty))];
+      return { lines: [...errors, ...this.report(this.judge(empty))] };
     }
     let json: JsonObject;
     try {
@@ -361,11 +377,10 @@ export class PodSafety {
     } catch (e) {
       // cdk8s-plus reports some mistakes only while rendering: its message, without its serialization prefix
       const cause = (e as Error & { cause?: unknown }).cause;
-      return [...errors, `error: cannot be rendered: ${cause instanceof Error ? cause.message : (e as Error).message}`];
+      return { lines: [...errors, `error: cannot be rendered: ${cause instanceof Error ? cause.message : (e as Error).message}`] };
     }
     const lines = this.report(this.judge(json));
-    if (errors.length === 0 && lines.length === 0) this.validated = { pass: synthPassOf(this.owner).id, json };
-    return [...errors, ...lines];
+    return { lines: errors.length === 0 ? lines : [...errors, ...lines], json };
   }
 
   /** The lines that fail the synth; warnings are printed (or fail it) as the settings say. */
