@@ -128,12 +128,48 @@ interface ContainerExtras {
 
 const SAFETY = new WeakMap<object, PodSafety>();
 
+/** The shape of a `SafePod` (until `init()` says otherwise). */
+const POD_SHAPE: PodShape = Object.freeze({ construct: 'SafePod', spec: Object.freeze(['spec']), metadata: Object.freeze(['metadata']) });
+
+/** The hooks of a container that has none. */
+const NO_HOOKS: LifecycleHooks = Object.freeze({});
+
+const NO_RUNTIME_CLASSES: readonly RuntimeClassFacts[] = Object.freeze([]);
+
+/**
+ * The plan of a pod whose containers have no hooks and the default shutdown reserve, by the author's grace period:
+ * `planPodHooks` gives every such pod the same plan (no lifecycles, no annotation), so it is computed once.
+ */
+const HOOKLESS_PLANS = new Map<number | undefined, PodHooksPlan>();
+
+function hooklessPlan(terminationGracePeriodSeconds: number | undefined): PodHooksPlan {
+  let plan = HOOKLESS_PLANS.get(terminationGracePeriodSeconds);
+  if (plan === undefined) {
+    plan = planPodHooks([], { terminationGracePeriodSeconds });
+    HOOKLESS_PLANS.set(terminationGracePeriodSeconds, plan);
+  }
+  return plan;
+}
+
 /** The cdk8s-plus enum member of a pull policy (the same Kubernetes strings, another enum). */
 const KPLUS_PULL_POLICY: Readonly<Record<ImagePullPolicy, kplus.ImagePullPolicy>> = {
   [ImagePullPolicy.ALWAYS]: kplus.ImagePullPolicy.ALWAYS,
   [ImagePullPolicy.IF_NOT_PRESENT]: kplus.ImagePullPolicy.IF_NOT_PRESENT,
   [ImagePullPolicy.NEVER]: kplus.ImagePullPolicy.NEVER,
 };
+
+/** Whether a container adds nothing to the hooks plan: no hooks, the default shutdown reserve. */
+function isHookless(c: ContainerExtras): boolean {
+  return (
+    (c.hooks === NO_HOOKS || (c.hooks.postStart === undefined && c.hooks.preStop === undefined)) &&
+    (c.shutdownReserveSeconds === undefined || c.shutdownReserveSeconds === DEFAULTS.shutdownReserveSeconds)
+  );
+}
+
+function isEmpty(obj: object): boolean {
+  for (const _ in obj) return false;
+  return true;
+}
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -178,8 +214,8 @@ export class PodSafety {
   /** The RuntimeClass of the pod. */
   public runtimeClass?: IRuntimeClass | string;
 
-  private shape: PodShape = { construct: 'SafePod', spec: ['spec'], metadata: ['metadata'] };
-  private pullSecretNames: string[] = [];
+  private shape: PodShape = POD_SHAPE;
+  private pullSecretNames: readonly string[] = [];
   private authorGracePeriodSeconds?: number;
   private readonly extras: ContainerExtras[] = [];
   private readonly errors: ManifestError[] = [];
@@ -198,7 +234,7 @@ export class PodSafety {
     this.enableServiceLinks = props.enableServiceLinks ?? DEFAULTS.enableServiceLinks;
     this.authorGracePeriodSeconds = props.terminationGracePeriod?.toSeconds();
     this.runtimeClass = props.runtimeClass;
-    this.pullSecretNames = (props.imagePullSecrets ?? []).map((s) => (typeof s === 'string' ? s : s.name));
+    if (props.imagePullSecrets !== undefined) this.pullSecretNames = props.imagePullSecrets.map((s) => (typeof s === 'string' ? s : s.name));
     this.owner.node.addValidation({ validate: () => this.validate() });
     const l1 = ApiObject.of(this.owner);
     const toJson = l1.toJson.bind(l1);
@@ -224,8 +260,14 @@ export class PodSafety {
    * reported with the findings at synth.
    */
   public prepareContainer(cont: SafeContainerProps, defaultName: string): kplus.ContainerProps {
-    const { allowMutableTag, hooks, shutdownReserveSeconds, lifecycle, ...rest } = cont;
     const name = cont.name ?? defaultName;
+    const { allowMutableTag, hooks, shutdownReserveSeconds, lifecycle } = cont;
+    if (allowMutableTag === undefined && hooks === undefined && shutdownReserveSeconds === undefined && lifecycle === undefined) {
+      // none of the library's props (the common container): cdk8s-plus reads only its own props
+      this.extras.push({ name, hooks: NO_HOOKS });
+      return { ...cont, name, imagePullPolicy: cont.imagePullPolicy ?? KPLUS_PULL_POLICY[DEFAULTS.imagePullPolicy] };
+    }
+    const { allowMutableTag: _a, hooks: _h, shutdownReserveSeconds: _s, lifecycle: _l, ...rest } = cont;
     const where = `container ${JSON.stringify(name)}`;
     if (lifecycle !== undefined) {
       this.error(
@@ -298,7 +340,9 @@ export class PodSafety {
   }
 
   private hooksPlan(): PodHooksPlan {
-    this.plan ??= planPodHooks(this.extras, { terminationGracePeriodSeconds: this.authorGracePeriodSeconds });
+    this.plan ??= this.extras.every(isHookless)
+      ? hooklessPlan(this.authorGracePeriodSeconds)
+      : planPodHooks(this.extras, { terminationGracePeriodSeconds: this.authorGracePeriodSeconds });
     return this.plan;
   }
 
@@ -310,6 +354,7 @@ export class PodSafety {
   /** Writes what the L1 cannot carry: container hooks (its 1.27 schema drops `sleep`) and the pod annotations. */
   private finish(json: JsonObject): JsonObject {
     const plan = this.hooksPlan();
+    if (plan.lifecycles.size === 0 && isEmpty(plan.annotations) && !this.extras.some((c) => c.allowMutableTag !== undefined)) return json;
     const annotations: Record<string, string> = { ...plan.annotations };
     for (const c of this.extras) {
       if (c.allowMutableTag === undefined || !hasVisibleText(c.allowMutableTag)) continue;
@@ -345,7 +390,7 @@ export class PodSafety {
     const settings = SafePodsSettings.of(this.owner);
     const pass = inSynth ? synthPassOf(this.owner) : undefined;
     // a class the cluster provides (RuntimeClass.fromName) is known to exist for this pod
-    const declared: RuntimeClassFacts[] = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : [];
+    const declared = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : NO_RUNTIME_CLASSES;
     const ctx = judgeContextFor(this.owner, settings, pass, declared, Origin.CONSTRUCT);
     const out: Finding[] = [];
     for (const subject of subjectsOf(json)) out.push(...judgeSubject(subject, ctx, RULES));
@@ -385,6 +430,7 @@ export class PodSafety {
 
   /** The lines that fail the synth; warnings are printed (or fail it) as the settings say. */
   private report(findings: readonly Finding[]): string[] {
+    if (findings.length === 0) return [];
     const settings = SafePodsSettings.of(this.owner);
     const l1 = ApiObject.of(this.owner);
     const subject = { kind: l1.kind, name: l1.name, ...(l1.metadata.namespace !== undefined ? { namespace: l1.metadata.namespace } : {}) };

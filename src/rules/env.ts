@@ -272,6 +272,20 @@ const UNRESOLVED_REFERENCE: Rule = {
 
 // ---- names and values ----------------------------------------------------------------------------------------------
 
+const NO_ERRORS: readonly string[] = Object.freeze([]);
+/** Env var names known to be valid (`validateEnvVarName`): thousands of pods repeat a few names. */
+const VALID_ENV_NAMES = new Set<string>();
+
+function envVarNameErrors(name: string): readonly string[] {
+  if (VALID_ENV_NAMES.has(name)) return NO_ERRORS;
+  const errs = validateEnvVarName(name);
+  if (errs.length === 0) {
+    if (VALID_ENV_NAMES.size >= 4096) VALID_ENV_NAMES.clear();
+    VALID_ENV_NAMES.add(name);
+  }
+  return errs;
+}
+
 const ENV_NAME_INVALID: Rule = {
   id: 'env-name-invalid',
   severity: Severity.ERROR,
@@ -282,9 +296,10 @@ const ENV_NAME_INVALID: Rule = {
   fix: 'Rename the variable to letters, digits, "_", "-" and "." not starting with a digit',
   check(subject, ctx) {
     const relaxed = ctx.kubernetesVersion.isAtLeast(KubernetesVersion.V1_32);
-    const validate = relaxed ? validateRelaxedEnvVarName : validateEnvVarName;
+    const validate = relaxed ? validateRelaxedEnvVarName : envVarNameErrors;
     const out: RuleFinding[] = [];
     for (const ref of subject.containers) {
+      if (ref.env.length === 0 && ref.envFrom.length === 0) continue;
       const check = (name: string, field: string, what: string): void => {
         const errs = validate(name);
         if (errs.length === 0) return;

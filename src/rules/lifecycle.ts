@@ -32,8 +32,18 @@ interface HookRef {
   readonly path: string;
 }
 
+/** The last subject asked about, and its hooks: every hook rule asks in turn about the same subject. */
+let lastHooks: { readonly subject: PodSubject; readonly version: KubernetesVersion; readonly hooks: readonly HookRef[] } | undefined;
+
 /** The hooks of every container that may have hooks. */
-function hooksOf(subject: PodSubject, version: KubernetesVersion): HookRef[] {
+function hooksOf(subject: PodSubject, version: KubernetesVersion): readonly HookRef[] {
+  if (lastHooks !== undefined && lastHooks.subject === subject && lastHooks.version === version) return lastHooks.hooks;
+  const hooks = findHooks(subject, version);
+  lastHooks = { subject, version, hooks };
+  return hooks;
+}
+
+function findHooks(subject: PodSubject, version: KubernetesVersion): readonly HookRef[] {
   const out: HookRef[] = [];
   for (const ref of subject.containers) {
     const lifecycle = lifecycleOf(ref);
@@ -57,8 +67,13 @@ function runnableLifecycle(lifecycle: LifecycleJson, version: KubernetesVersion)
   return out;
 }
 
+let lastBudgets: { readonly text: string | undefined; readonly budgets: ParsedHookBudgets } | undefined;
+
 function budgetsOf(subject: PodSubject): ParsedHookBudgets {
-  return parseHookBudgetAnnotation(subject.annotations[HOOK_BUDGETS_ANNOTATION]);
+  // three rules read the annotation of the same subject in turn
+  const text = subject.annotations[HOOK_BUDGETS_ANNOTATION];
+  if (lastBudgets === undefined || lastBudgets.text !== text) lastBudgets = { text, budgets: parseHookBudgetAnnotation(text) };
+  return lastBudgets.budgets;
 }
 
 function declaredOf(budgets: ParsedHookBudgets, container: string | undefined): ContainerHookBudgets {

@@ -20,6 +20,14 @@ export const POD_NO_CONTAINERS: Rule = {
   },
 };
 
+/** Container names known to be DNS labels: an app of thousands of pods repeats a few names (`main`). */
+const VALID_NAMES = new Set<string>();
+
+function rememberValid(name: string): void {
+  if (VALID_NAMES.size >= 4096) VALID_NAMES.clear();
+  VALID_NAMES.add(name);
+}
+
 /** Container names must be DNS labels, unique across regular, init and ephemeral containers. */
 export const CONTAINER_NAME: Rule = {
   id: 'container-name-invalid',
@@ -42,14 +50,17 @@ export const CONTAINER_NAME: Rule = {
         });
         continue;
       }
-      const errs = validateDns1123Label(name);
-      if (errs.length > 0) {
-        out.push({
-          field: `${ref.path}.name`,
-          container: name,
-          message: `${describeContainer(ref)}: the name is invalid (Invalid value: ${errs[0]}); use a lower-case DNS label`,
-        });
-        continue;
+      if (!VALID_NAMES.has(name)) {
+        const errs = validateDns1123Label(name);
+        if (errs.length > 0) {
+          out.push({
+            field: `${ref.path}.name`,
+            container: name,
+            message: `${describeContainer(ref)}: the name is invalid (Invalid value: ${errs[0]}); use a lower-case DNS label`,
+          });
+          continue;
+        }
+        rememberValid(name);
       }
       const first = seen.get(name);
       if (first !== undefined) {
