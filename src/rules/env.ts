@@ -13,7 +13,7 @@ import { validateEnvVarName, validateRelaxedEnvVarName } from '../k8s/names';
 import { KubernetesVersion } from '../k8s/version';
 import type { ServiceFacts } from '../k8s/shapes';
 import type { PodSubject, Rule, RuleFinding } from './types';
-import type { ContainerRef } from './normalize';
+import type { ContainerRef, EnvRef } from './normalize';
 import { Severity } from './types';
 import { describeContainer } from './normalize';
 
@@ -100,7 +100,8 @@ const SERVICE_LINK_PREFIX: Rule = {
     const ns = namespaceEnv(subject, ctx.services);
     if (ns.local.size === 0) return [];
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const image = ref.container.image === undefined ? undefined : ImageReference.tryParse(ref.container.image);
       const known = image && prefixMappingImage(image.familiarName);
       if (!known) continue;
@@ -135,7 +136,9 @@ const SERVICE_LINK_COLLISION: Rule = {
     const ns = namespaceEnv(subject, ctx.services);
     if (ns.local.size === 0) return [];
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (ref.env.length === 0) continue;
       ref.env.forEach((e) => {
         const hit = ns.local.get(e.name);
         if (!hit) return;
@@ -203,6 +206,14 @@ function isReference(name: string, inShell: boolean): boolean {
   return !inShell || /^[A-Z_][A-Z0-9_]*$/.test(name);
 }
 
+/** Whether an env value or an argument contains `$(`: the container has something to expand. */
+function hasTemplates(env: readonly EnvRef[], command: readonly string[], args: readonly string[]): boolean {
+  for (let i = 0; i < env.length; i++) if (env[i].value?.includes('$(')) return true;
+  for (let i = 0; i < command.length; i++) if (command[i].includes('$(')) return true;
+  for (let i = 0; i < args.length; i++) if (args[i].includes('$(')) return true;
+  return false;
+}
+
 const UNRESOLVED_REFERENCE: Rule = {
   id: 'env-unresolved-reference',
   severity: Severity.WARNING,
@@ -216,12 +227,12 @@ const UNRESOLVED_REFERENCE: Rule = {
   check(subject, ctx) {
     const out: RuleFinding[] = [];
     let services: NamespaceEnv | undefined;
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const env = ref.env;
       const command = ref.container.command ?? [];
       const args = ref.container.args ?? [];
-      const hasTemplates = env.some((e) => e.value?.includes('$(')) || command.some((s) => s.includes('$(')) || args.some((s) => s.includes('$('));
-      if (!hasTemplates) continue;
+      if (!hasTemplates(env, command, args)) continue;
       const fromEnvFrom = envFromCovers(ref.envFrom);
       if (!fromEnvFrom) continue; // an envFrom ConfigMap/Secret without prefix could define any name
       services ??= namespaceEnv(subject, ctx.services);
@@ -298,7 +309,8 @@ const ENV_NAME_INVALID: Rule = {
     const relaxed = ctx.kubernetesVersion.isAtLeast(KubernetesVersion.V1_32);
     const validate = relaxed ? validateRelaxedEnvVarName : envVarNameErrors;
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       if (ref.env.length === 0 && ref.envFrom.length === 0) continue;
       const check = (name: string, field: string, what: string): void => {
         const errs = validate(name);
@@ -331,7 +343,9 @@ const ENV_DUPLICATE_NAME: Rule = {
   fix: 'Keep one entry per name',
   check(subject) {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (ref.env.length === 0) continue;
       const first = new Map<string, number>();
       ref.env.forEach((e) => {
         const at = first.get(e.name);
@@ -362,7 +376,9 @@ const ENV_VALUE_FROM_CONFLICT: Rule = {
   fix: 'Use either value or valueFrom, with one source',
   check(subject) {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (ref.env.length === 0) continue;
       ref.env.forEach((e) => {
         if (!e.valueFrom) return;
         const field = `${ref.path}.env[${e.index}].valueFrom`;
@@ -399,7 +415,9 @@ const ENV_FIELD_REF_UNSUPPORTED: Rule = {
   fix: 'Use a path the target version supports (see DownwardApi), or raise the target version',
   check(subject, ctx) {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (ref.env.length === 0) continue;
       ref.env.forEach((e) => {
         const vf = e.valueFrom;
         if (!vf) return;

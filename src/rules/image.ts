@@ -76,7 +76,8 @@ function imageUses(subject: PodSubject, ctx: JudgeContext): readonly ImageUse[] 
   const grammar = referenceGrammarFor(ctx.kubernetesVersion);
   if (lastUses !== undefined && lastUses.subject === subject && lastUses.grammar === grammar) return lastUses.uses;
   const uses: ImageUse[] = [];
-  for (const ref of subject.containers) {
+  for (let ci = 0; ci < subject.containers.length; ci++) {
+    const ref = subject.containers[ci];
     const image = imageOf(ref);
     if (image === undefined) continue;
     const info = parsedImage(image, grammar);
@@ -104,7 +105,9 @@ function refusedByApiServer(subject: PodSubject, image: string): boolean {
 
 function pinningFindings(subject: PodSubject, ctx: JudgeContext, kind: PinningProblemKind): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const use of imageUses(subject, ctx)) {
+  const uses = imageUses(subject, ctx);
+  for (let ui = 0; ui < uses.length; ui++) {
+    const use = uses[ui];
     const problems = assessmentOf(use.info, ctx.requireDigest)?.problems;
     if (problems === undefined || problems.length === 0) continue;
     const problem: PinningProblem | undefined = problems.find((p) => p.kind === kind);
@@ -126,16 +129,18 @@ export const IMAGE_MISSING_RULE: Rule = {
   reason: 'The API server refuses a container whose image is empty or absent (validateContainerCommon: "Required value").',
   fix: 'Set `image` to a pinned reference, e.g. "nginx:1.27.3" or "nginx@sha256:<digest>"',
   check(subject: PodSubject): RuleFinding[] {
-    return subject.containers
-      .filter((ref) => imageOf(ref) === undefined && !ref.malformed.has('image'))
-      .map((ref) => {
-        const what = ref.container.image === undefined ? 'has no image' : 'has an empty image';
-        return {
-          message: `${describeContainer(ref)}: ${what} (Required value), which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"`,
-          field: `${ref.path}.image`,
-          container: ref.name,
-        };
+    const out: RuleFinding[] = [];
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (imageOf(ref) !== undefined || ref.malformed.has('image')) continue;
+      const what = ref.container.image === undefined ? 'has no image' : 'has an empty image';
+      out.push({
+        message: `${describeContainer(ref)}: ${what} (Required value), which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"`,
+        field: `${ref.path}.image`,
+        container: ref.name,
       });
+    }
+    return out;
   },
 };
 
@@ -151,7 +156,9 @@ export const IMAGE_WHITESPACE_RULE: Rule = {
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     if (!subject.isPod) return [];
     const out: RuleFinding[] = [];
-    for (const { ref, image, info } of imageUses(subject, ctx)) {
+    const uses = imageUses(subject, ctx);
+    for (let ui = 0; ui < uses.length; ui++) {
+      const { ref, image, info } = uses[ui];
       if (!(info.edgeWhitespace ??= hasEdgeWhitespace(image))) continue;
       out.push({
         message:
@@ -176,7 +183,9 @@ export const IMAGE_INVALID_RULE: Rule = {
   fix: 'Write the reference as [registry[:port]/]path[:tag][@sha256:<64 hex>], with a lower-case path',
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const use of imageUses(subject, ctx)) {
+    const uses = imageUses(subject, ctx);
+    for (let ui = 0; ui < uses.length; ui++) {
+      const use = uses[ui];
       if (use.error === undefined || refusedByApiServer(subject, use.image)) continue;
       out.push({
         message:
@@ -249,7 +258,8 @@ export const IMAGE_PULL_POLICY_MISSING_RULE: Rule = {
   fix: 'Set imagePullPolicy: IfNotPresent for a pinned image, Always for an accepted mutable tag',
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const policy = ref.container.imagePullPolicy;
       if ((policy !== undefined && policy !== '') || ref.malformed.has('imagePullPolicy')) continue;
       const image = imageOf(ref);
@@ -284,7 +294,9 @@ export const IMAGE_MUTABLE_TAG_PULL_POLICY_RULE: Rule = {
   fix: 'Set imagePullPolicy: Always (SafePod does for allowMutableTag), or pin the image; for images loaded into a kind node, suppress this rule with a reason',
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const use of imageUses(subject, ctx)) {
+    const uses = imageUses(subject, ctx);
+    for (let ui = 0; ui < uses.length; ui++) {
+      const use = uses[ui];
       const policy = use.ref.container.imagePullPolicy;
       if (use.parsed === undefined || (policy !== 'IfNotPresent' && policy !== 'Never')) continue;
       const problem = assessmentOf(use.info, DEFAULTS.requireDigest)!.problems[0];
@@ -313,7 +325,8 @@ export const IMAGE_PULL_POLICY_INVALID_RULE: Rule = {
   fix: 'Use one of "Always", "IfNotPresent", "Never"',
   check(subject: PodSubject): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const policy: unknown = ref.container.imagePullPolicy;
       if (policy === undefined || policy === '' || isImagePullPolicy(policy)) continue;
       const near = typeof policy === 'string' ? IMAGE_PULL_POLICIES.find((p) => p.toLowerCase() === policy.toLowerCase()) : undefined;

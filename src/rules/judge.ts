@@ -58,8 +58,11 @@ export function judgeSubject(subject: PodSubject, ctx: JudgeContext, rules: read
       if (f) findings.push(f);
     }
   }
-  for (const rule of rules) {
-    if (ctx.ruleSettings?.get(rule.id) === 'off') continue;
+  const settings = ctx.ruleSettings;
+  // indexed loops: this runs once per rule and object, mostly before V8 has optimised it
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
+    if (settings !== undefined && settings.get(rule.id) === 'off') continue;
     const found = rule.check(subject, ctx);
     if (found.length === 0) continue;
     for (const rf of found) {

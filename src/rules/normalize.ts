@@ -357,11 +357,8 @@ class Edits {
   }
 }
 
-const CONTAINER_SCALARS: ReadonlyArray<readonly [string, Expected]> = [
-  ['image', 'string'],
-  ['imagePullPolicy', 'string'],
-  ['restartPolicy', 'string'],
-];
+/** The string fields of a container that rules read. */
+const CONTAINER_SCALARS: readonly string[] = ['image', 'imagePullPolicy', 'restartPolicy'];
 
 const ARGV_KEYS = ['command', 'args'] as const;
 
@@ -434,7 +431,9 @@ function readContainer(raw: JsonObject, list: ContainerKind, index: number, spec
     edits.malformed.add('name');
     edits.set('name', undefined);
   }
-  for (const [key, expected] of CONTAINER_SCALARS) {
+  for (let k = 0; k < CONTAINER_SCALARS.length; k++) {
+    const key = CONTAINER_SCALARS[k];
+    const expected: Expected = 'string';
     const v = raw[key];
     if (v === undefined) continue;
     if (v === null) {
@@ -446,7 +445,8 @@ function readContainer(raw: JsonObject, list: ContainerKind, index: number, spec
       edits.set(key, undefined);
     }
   }
-  for (const key of ARGV_KEYS) {
+  for (let k = 0; k < ARGV_KEYS.length; k++) {
+    const key = ARGV_KEYS[k];
     const given = raw[key];
     if (given === undefined || (Array.isArray(given) && given.every((a) => typeof a === 'string'))) continue;
     const value = readStringList(raw, key, `${path}.${key}`, problems, name);
@@ -762,27 +762,30 @@ function annotationsAt(metadata: unknown, field: string, into: Record<string, st
   }
 }
 
-const POD_SCALARS: ReadonlyArray<readonly [string, Expected]> = [
-  ['enableServiceLinks', 'boolean'],
-  ['runtimeClassName', 'string'],
-  ['terminationGracePeriodSeconds', 'integer'],
-  ['hostname', 'string'],
-  ['subdomain', 'string'],
-  ['restartPolicy', 'string'],
-  ['tolerations', 'list'],
-  ['imagePullSecrets', 'list'],
+/** The fields of a pod spec that rules read, and their types. */
+const POD_SCALARS: ReadonlyArray<{ readonly key: string; readonly expected: Expected }> = [
+  { key: 'enableServiceLinks', expected: 'boolean' },
+  { key: 'runtimeClassName', expected: 'string' },
+  { key: 'terminationGracePeriodSeconds', expected: 'integer' },
+  { key: 'hostname', expected: 'string' },
+  { key: 'subdomain', expected: 'string' },
+  { key: 'restartPolicy', expected: 'string' },
+  { key: 'tolerations', expected: 'list' },
+  { key: 'imagePullSecrets', expected: 'list' },
 ];
 
-const POD_MAPS: ReadonlyArray<readonly [string, Expected]> = [
-  ['nodeSelector', 'string'],
-  ['overhead', 'quantity'],
+/** The maps of a pod spec that rules read, and the type of their values. */
+const POD_MAPS: ReadonlyArray<{ readonly key: string; readonly expected: Expected }> = [
+  { key: 'nodeSelector', expected: 'string' },
+  { key: 'overhead', expected: 'quantity' },
 ];
 
 const CONTAINER_LISTS: readonly ContainerKind[] = ['initContainers', 'containers', 'ephemeralContainers'];
 
 function readPodSpec(raw: JsonObject, specPath: string, problems: Problems): { spec: PodSpecJson; containers: ContainerRef[] } {
   let edits: Edits | undefined;
-  for (const [key, expected] of POD_SCALARS) {
+  for (let k = 0; k < POD_SCALARS.length; k++) {
+    const { key, expected } = POD_SCALARS[k];
     const v = raw[key];
     if (v === undefined) continue;
     if (v === null) (edits ??= new Edits(raw)).set(key, undefined);
@@ -791,14 +794,16 @@ function readPodSpec(raw: JsonObject, specPath: string, problems: Problems): { s
       (edits ??= new Edits(raw)).set(key, undefined);
     }
   }
-  for (const [key, valueType] of POD_MAPS) {
+  for (let k = 0; k < POD_MAPS.length; k++) {
+    const { key, expected: valueType } = POD_MAPS[k];
     const given = raw[key];
     if (given === undefined || isWellTypedMap(given, valueType)) continue;
     const map = readMap(raw, key, valueType, `${specPath}.${key}`, problems);
     if (map !== given) (edits ??= new Edits(raw)).set(key, map);
   }
   const containers: ContainerRef[] = [];
-  for (const list of CONTAINER_LISTS) {
+  for (let l = 0; l < CONTAINER_LISTS.length; l++) {
+    const list = CONTAINER_LISTS[l];
     const value = raw[list];
     if (value === undefined || value === null) continue;
     if (!Array.isArray(value)) {

@@ -11,8 +11,8 @@ export const POD_NO_CONTAINERS: Rule = {
   reason: 'ValidatePodSpec: `spec.containers` is Required; the API server rejects a pod (or template) without one.',
   fix: 'Pass `containers` or call `addContainer()`',
   check(subject) {
+    for (let ci = 0; ci < subject.containers.length; ci++) if (subject.containers[ci].list === 'containers') return [];
     const field = `${subject.podSpecPath}.containers`;
-    if (subject.containers.some((c) => c.list === 'containers')) return [];
     // a list of the wrong type, or of null entries, is a field-type-invalid finding
     if (subject.problems.some((p) => p.field.startsWith(field))) return [];
     const what = subject.spec.containers === undefined ? 'is missing (Required value)' : 'is empty (Required value)';
@@ -39,7 +39,8 @@ export const CONTAINER_NAME: Rule = {
   check(subject) {
     const out: RuleFinding[] = [];
     const seen = new Map<string, string>();
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const name = ref.name;
       if (name === undefined || name === '') {
         // a name of the wrong JSON type is a field-type-invalid finding
