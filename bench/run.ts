@@ -10,14 +10,14 @@
  * Runs are interleaved (round 1 of every case, then round 2, ...) so a load change on the machine hits every case
  * alike, and the ratios stay meaningful even when the absolute times move.
  */
-import { fork, spawnSync } from 'child_process';
+import { execFile, fork, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { RULES } from '../src/rules/catalogue';
 import type { BenchCase, CaseOptions, InputSpec } from './cases';
-import { casesFor, synthInput, SYNTH_VARIANTS } from './cases';
+import { casesFor, LIB_DIR, REQUIRE_VARIANTS, synthInput, SYNTH_VARIANTS } from './cases';
 
 const ROOT = path.resolve(__dirname, '..');
 const INPUT_ROOT = path.join(ROOT, '.bench', 'input');
@@ -31,6 +31,9 @@ const FULL: CaseOptions = {
   reps: 7,
   bigReps: 5,
   bigThreshold: 5000,
+  minimalSizes: [2000, 5000],
+  minimalReps: 9,
+  requireReps: 21,
 };
 
 const QUICK: CaseOptions = {
@@ -42,12 +45,17 @@ const QUICK: CaseOptions = {
   reps: 1,
   bigReps: 1,
   bigThreshold: 500,
+  minimalSizes: [200, 500],
+  minimalReps: 1,
+  requireReps: 3,
 };
 
-/** Targets of the issue. */
+/** Targets of the issue (issue 10, item 7). */
 const TARGETS = {
-  /** SafePod within this factor of kplus.Pod at the largest N. */
-  safePodOverPod: 1.25,
+  /** SafePod within this factor of kplus.Pod, minimal pods, at every N of the series. */
+  safePodOverPod: 1.15,
+  /** `require` of the main entry within this factor of `require('cdk8s-plus-27')`. */
+  requireOverKplus: 1.1,
   /** Largest N over the one before (5 000 / 1 000): at most this factor (5× is linear). */
   linear: 5.5,
 };
@@ -82,7 +90,7 @@ function sizeOf(x: unknown): number {
 
 async function child(options: CaseOptions, id: string, inputDir: string | undefined): Promise<void> {
   const c = casesFor(options).find((x) => x.id === id);
-  if (!c) throw new Error(`no case ${JSON.stringify(id)}`);
+  if (!c || !c.prepare) throw new Error(`no case ${JSON.stringify(id)} to run in a ts-node child`);
   const work = c.prepare(inputDir);
   const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
   const cpu0 = process.cpuUsage();
@@ -125,6 +133,24 @@ function runChild(args: string[], options: CaseOptions): Promise<unknown> {
   });
 }
 
+/** Runs a `spawn` case: a plain `node` process that prints its sample as JSON. */
+function runSpawn(args: readonly string[]): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [...args], { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`node ${args[0]} ... failed: ${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as Sample);
+    });
+  });
+}
+
+/** Compiles the library into `LIB_DIR` exactly as `npm run build` does (tsconfig.build.json), for the require cases. */
+function buildLib(): void {
+  fs.rmSync(LIB_DIR, { recursive: true, force: true });
+  const tsc = require.resolve('typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', LIB_DIR], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building the library for the require cases failed:\n${r.stdout}${r.stderr}`);
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -148,6 +174,20 @@ interface Check {
   readonly cpu?: number;
   readonly limit: number;
   readonly note?: string;
+}
+
+/** How much the runs of a case spread: (max − min) / median of the wall times, over the cases. */
+function noiseLine(results: readonly Result[]): string {
+  const spread = (xs: readonly number[]): number => (Math.max(...xs) - Math.min(...xs)) / median(xs);
+  const all = results.filter((r) => r.samples.length > 1);
+  if (all.length === 0) return 'one run per case, not measured';
+  const wall = all.map((r) => spread(r.samples.map((s) => s.ms)));
+  const cpu = all.map((r) => spread(r.samples.map((s) => s.cpuMs)));
+  const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
+  return (
+    `the runs of a case spread by (max − min) / median = ${pct(median(wall))} of the wall time in the median case (${pct(Math.max(...wall))} at most), ` +
+    `${pct(median(cpu))} of the CPU time (${pct(Math.max(...cpu))} at most)`
+  );
 }
 
 function report(results: Result[], options: CaseOptions, env: { start: Date; commit: string; seconds: number; load: [number[], number[]] }): string {
@@ -195,6 +235,35 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   const both = (a: string, b: string): { value?: number; cpu?: number } => ({ value: ratio(med(a), med(b)), cpu: ratio(medCpu(a), medCpu(b)) });
 
   lines.push('## Ratios', '');
+  // -- the issue's shape: minimal pods
+  const minSizes = options.minimalSizes;
+  const minId = (variant: string, n: number): string => `minimal/${variant}/${n}`;
+  lines.push('Minimal pods (one container, a pinned image, nothing else; the targets):', '');
+  lines.push('| ratio | ' + minSizes.map(fmtN).join(' | ') + ' |');
+  lines.push('| --- | ' + minSizes.map(() => '---:').join(' | ') + ' |');
+  const minRow = (name: string, a: string, b: string, m = med): void => {
+    const cells = minSizes.map((n) => {
+      const r = ratio(m(minId(a, n)), m(minId(b, n)));
+      return r === undefined ? '–' : fmtRatio(r);
+    });
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  };
+  minRow('SafePod / kplus.Pod', 'SafePod', 'kplus.Pod');
+  minRow('SafePod / kplus.Pod, CPU time', 'SafePod', 'kplus.Pod', medCpu);
+  minRow('kplus.Pod / kplus.k8s.KubePod', 'kplus.Pod', 'kplus.k8s.KubePod');
+  minRow('SafePod / kplus.k8s.KubePod', 'SafePod', 'kplus.k8s.KubePod');
+  minRow('SafePod / kplus.k8s.KubePod, CPU time', 'SafePod', 'kplus.k8s.KubePod', medCpu);
+  lines.push('');
+  const [ours, baseline] = Object.keys(REQUIRE_VARIANTS);
+  const requireRatio = both(`require/${ours}`, `require/${baseline}`);
+  lines.push('`require` of the main entry (compiled `lib/index.js`) in a fresh process:', '');
+  lines.push('| ratio | wall time | CPU time |', '| --- | ---: | ---: |');
+  lines.push(
+    `| require('${ours}') / require('${baseline}') | ${requireRatio.value === undefined ? '–' : fmtRatio(requireRatio.value)} | ` +
+      `${requireRatio.cpu === undefined ? '–' : fmtRatio(requireRatio.cpu)} |`,
+  );
+  lines.push('');
+  lines.push('Richer pods (one port, two env vars; the synth series of the Results table):', '');
   lines.push('| ratio | ' + sizes.map(fmtN).join(' | ') + ' |');
   lines.push('| --- | ' + sizes.map(() => '---:').join(' | ') + ' |');
   const ratioRow = (name: string, a: string, b: string, m = med): void => {
@@ -231,7 +300,12 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   lines.push('');
 
   const checks: Check[] = [
-    { name: `SafePod / kplus.Pod at N = ${fmtN(big)}`, ...both(`synth/SafePod/${big}`, `synth/kplus.Pod/${big}`), limit: TARGETS.safePodOverPod },
+    ...minSizes.map((n) => ({
+      name: `SafePod / kplus.Pod, minimal pods, N = ${fmtN(n)}`,
+      ...both(minId('SafePod', n), minId('kplus.Pod', n)),
+      limit: TARGETS.safePodOverPod,
+    })),
+    { name: `require('${ours}') / require('${baseline}')`, ...requireRatio, limit: TARGETS.requireOverKplus },
     ...SYNTH_VARIANTS.map((v) => ({
       name: `${v}: N = ${fmtN(big)} / N = ${fmtN(prev)} (linear in pods)`,
       ...both(`synth/${v}/${big}`, `synth/${v}/${prev}`),
@@ -272,6 +346,15 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   lines.push(
     '## What is measured',
     '',
+    "- **minimal** (the issue's shape, and the targets): N pods, each one container with a pinned image and nothing else",
+    '  (`{ containers: [{ image }] }` for `SafePod` and `kplus.Pod`, `{ spec: { containers: [{ name, image }] } }` for',
+    '  `kplus.k8s.KubePod`), in one chart, synthesized with `app.synthYaml()`. `kplus.Pod` writes its secure defaults',
+    '  (security contexts, resources, pull policy `Always`); `SafePod` writes the same plus `imagePullPolicy: IfNotPresent`',
+    '  and `enableServiceLinks: false`, and judges every pod at synth; the L1 writes what it is given (a fifth of the YAML).',
+    '- **require**: `require()` of the compiled main entry (`tsconfig.build.json`, as `npm run build`, into',
+    "  `.bench/lib/`, removed after the run) against `require('cdk8s-plus-27')`, each in a fresh plain `node` process",
+    '  that loads nothing else first (no ts-node). The main entry loads cdk8s-plus-27 (and cdk8s) itself, so the ratio',
+    '  is 1 + what this package adds.',
     '- **synth**: construct one chart (namespace `bench`) with N pods and synthesize the app with `app.synthYaml()` — the',
     '  same call for all three variants; it runs cdk8s validation (where SafePod judges every pod) and writes YAML. Every',
     '  pod has the same container: a pinned image, one port, two env vars. `kplus.k8s.KubePod` gets exactly the spec',
@@ -283,15 +366,16 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     '- **check**: the YAML that `app.synth()` writes for the services input, synthesized once per benchmark run into',
     '  `.bench/input/`. *plain YAML parse* reads the files and turns every document into a JS object',
     '  (`yaml` `parseAllDocuments` + `toJS()`), the least any checker of YAML files must do; *CLI check* reads, parses',
-    "  and calls the CLI's `checkObjects(objects, options)` (src/rules/subjects.ts), so the ratio is the cost of the",
+    "  and calls the CLI's `checkObjects(objects, options)` (src/rules/check.ts), so the ratio is the cost of the",
     '  checks on top of reading the files.',
     '',
     '**Isolation and timing.** Every run of every case is a fresh `node -r ts-node/register/transpile-only` child',
-    '(`child_process.fork`). The child loads every module and prepares its input untimed, then times only the work with',
-    '`performance.now()`. A fresh process per run is what `cdk8s synth` does (one process per synth), so JIT warm-up is',
-    `included, alike for every variant. Runs are interleaved (round 1 of every case, then round 2, ...) so a change of`,
-    `load on the machine hits every case alike. ${options.reps} runs per case, ${options.bigReps} for cases of ${fmtN(options.bigThreshold)} pods; the`,
-    'tables show the median.',
+    '(`child_process.fork`), except the require cases, which are plain `node` processes. The child loads every module',
+    'and prepares its input untimed, then times only the work with `performance.now()`. A fresh process per run is what',
+    '`cdk8s synth` does (one process per synth), so JIT warm-up is included, alike for every variant. Runs are',
+    'interleaved (round 1 of every case, then round 2, ...) so a change of load on the machine hits every case alike.',
+    `${options.minimalReps} runs per minimal-pod case, ${options.requireReps} per require case, ${options.reps} per other case (${options.bigReps} for ` +
+      `${fmtN(options.bigThreshold)} pods); the tables show the median.`,
     '',
     "**Memory.** *peak RSS* is the high-water mark of the child's resident set as the kernel records it",
     '(`process.resourceUsage().maxRSS`, i.e. getrusage `ru_maxrss`), read after the work: a true peak, not a sample, so',
@@ -306,6 +390,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     `- rules in the catalogue (\`RULES\`) when measured: ${RULES.length === 0 ? "none (SafePod's machinery only: judging, caching, settings)" : `${RULES.length}: ${RULES.map((r) => `\`${r.id}\``).join(', ')}`}`,
     `- Node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ` +
       `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- noise: ${noiseLine(results)}`,
     `- load average (1/5/15 min) at start ${env.load[0].map((x) => x.toFixed(2)).join(' / ')}, at end ${env.load[1]
       .map((x) => x.toFixed(2))
       .join(' / ')} (other jobs were running on this machine; the ratios, measured interleaved, are more stable than the times)`,
@@ -338,6 +423,13 @@ async function main(argv: string[]): Promise<void> {
   const cases = casesFor(options).filter((c) => !only || c.id.includes(only));
   const results: Result[] = cases.map((c) => ({ c, samples: [], skipped: c.unavailable?.() }));
 
+  // the compiled library of the require cases, built once (untimed) and removed after the run
+  const needsLib = results.some((r) => r.c.needsLib && !r.skipped);
+  if (needsLib) {
+    process.stderr.write(`building the library into ${path.relative(ROOT, LIB_DIR)}\n`);
+    buildLib();
+  }
+
   // inputs of the check cases, synthesized once
   const inputs = new Map<string, InputSpec>();
   for (const r of results) if (r.c.input && !r.skipped) inputs.set(r.c.input.id, r.c.input);
@@ -352,12 +444,14 @@ async function main(argv: string[]): Promise<void> {
     for (const r of round % 2 === 0 ? results : [...results].reverse()) {
       if (r.skipped || round >= r.c.reps) continue;
       const args = ['--child', r.c.id, ...(r.c.input ? [path.join(INPUT_ROOT, r.c.input.id)] : [])];
-      const s = (await runChild(args, options)) as Sample;
+      const s = r.c.spawn ? await runSpawn(r.c.spawn) : ((await runChild(args, options)) as Sample);
       if (r.samples.length > 0 && r.samples[0].outputSize !== s.outputSize) throw new Error(`${r.c.id}: runs produced different output`);
       r.samples.push(s);
       process.stderr.write(`round ${round + 1}/${rounds} ${r.c.id}: ${fmtMs(s.ms)} ms, peak RSS ${fmtMiB(s.maxRssKiB)} MiB\n`);
     }
   }
+
+  if (needsLib) fs.rmSync(LIB_DIR, { recursive: true, force: true });
 
   const md = report(results, options, { start, commit, seconds: (performance.now() - t0) / 1000, load: [load0, os.loadavg()] });
   fs.mkdirSync(path.dirname(out), { recursive: true });
