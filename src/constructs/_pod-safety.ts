@@ -400,8 +400,11 @@ export class PodSafety {
     // a class the cluster provides (RuntimeClass.fromName) is known to exist for this pod
     const declared = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : NO_RUNTIME_CLASSES;
     const ctx = judgeContextFor(this.owner, settings, pass, declared, Origin.CONSTRUCT);
+    const subjects = subjectsOf(json);
+    // a pod is one subject: its findings as the judge returns them
+    if (subjects.length === 1) return judgeSubject(subjects[0], ctx, RULES);
     const out: Finding[] = [];
-    for (const subject of subjectsOf(json)) out.push(...judgeSubject(subject, ctx, RULES));
+    for (const subject of subjects) out.push(...judgeSubject(subject, ctx, RULES));
     return out;
   }
 
@@ -411,13 +414,16 @@ export class PodSafety {
     if (pass.inSynth && this.judged !== undefined && this.judged.pass === pass.id) return this.judged.lines;
     const { lines, json } = this.judgeForSynth();
     // the JSON is written only when nothing fails the synth
-    this.judged = { pass: pass.id, lines, ...(lines.length === 0 ? { json } : {}) };
+    this.judged = lines.length === 0 ? { pass: pass.id, lines, json } : { pass: pass.id, lines };
     return lines;
   }
 
   /** The lines of a validation, and the JSON judged (`undefined` when it cannot be rendered). */
   private judgeForSynth(): { readonly lines: string[]; readonly json?: JsonObject } {
-    const errors = this.errors.map((e) => `error: ${e.message}${e.stack && process.env.CDK8S_SAFE_PODS_DEBUG ? `\n${e.stack}` : ''}`);
+    const errors =
+      this.errors.length === 0
+        ? []
+        : this.errors.map((e) => `error: ${e.message}${e.stack && process.env.CDK8S_SAFE_PODS_DEBUG ? `\n${e.stack}` : ''}`);
     if (this.owner.containers.length === 0) {
       // cdk8s-plus cannot render a pod without containers: judge the empty spec, so the message is the rule's
       const l1 = ApiObject.of(this.owner);

@@ -92,8 +92,12 @@ class Pass implements SynthPass {
   }
 
   public memo<T>(key: string, compute: () => T): T {
-    if (!this.cache.has(key)) this.cache.set(key, compute());
-    return this.cache.get(key) as T;
+    let value = this.cache.get(key) as T | undefined;
+    if (value === undefined && !this.cache.has(key)) {
+      value = compute();
+      this.cache.set(key, value);
+    }
+    return value as T;
   }
 
   public warn(line: string): void {
