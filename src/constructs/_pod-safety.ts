@@ -23,6 +23,7 @@ import { hasVisibleText, suppressionKey } from '../rules/suppressions';
 import type { Finding } from '../rules/types';
 import { Origin, Severity } from '../rules/types';
 import { judgeContextFor } from './_app-facts';
+import type { SynthPass } from './_synth-pass';
 import { synthPassOf } from './_synth-pass';
 import type { IRuntimeClass } from './runtime-class';
 import { SafePodsSettings, WarningMode } from './settings';
@@ -232,7 +233,20 @@ export class PodSafety {
   /** What the last validation judged: its pass, the lines it returned and, when they are none, the JSON to write. */
   private judged?: { readonly pass: number; readonly lines: string[]; readonly json?: JsonObject };
 
+  private l1Cache?: ApiObject;
+  private passCache?: SynthPass;
+
   private constructor(private readonly owner: kplus.AbstractPod) {}
+
+  /** The L1 object of the construct. */
+  private get l1(): ApiObject {
+    return (this.l1Cache ??= ApiObject.of(this.owner));
+  }
+
+  /** The synth pass of the construct's app (its root never changes). */
+  private get pass(): SynthPass {
+    return (this.passCache ??= synthPassOf(this.owner));
+  }
 
   /**
    * Configures the construct once its cdk8s-plus base is built: reads the pod props, wraps the L1 `toJson` (to write
@@ -245,9 +259,9 @@ export class PodSafety {
     this.runtimeClass = props.runtimeClass;
     if (props.imagePullSecrets !== undefined) this.pullSecretNames = props.imagePullSecrets.map((s) => (typeof s === 'string' ? s : s.name));
     this.owner.node.addValidation({ validate: () => this.validate() });
-    const l1 = ApiObject.of(this.owner);
+    const l1 = this.l1;
     const toJson = l1.toJson.bind(l1);
-    const pass = synthPassOf(this.owner);
+    const pass = this.pass;
     // the object judged during validation is the object written, in that synth only: a construct validated in a synth
     // of another chart is not written by it, and the next synth renders afresh. Inside an App.synth() the JSON serves
     // until the synth returns (it validates once per chart); otherwise it serves once.
@@ -356,7 +370,7 @@ export class PodSafety {
 
   private render(): JsonObject {
     this.judged = undefined;
-    return ApiObject.of(this.owner).toJson() as JsonObject;
+    return this.l1.toJson() as JsonObject;
   }
 
   /** Writes what the L1 cannot carry: container hooks (its 1.27 schema drops `sleep`) and the pod annotations. */
@@ -396,7 +410,7 @@ export class PodSafety {
 
   private judge(json: JsonObject, inSynth = true): Finding[] {
     const settings = SafePodsSettings.of(this.owner);
-    const pass = inSynth ? synthPassOf(this.owner) : undefined;
+    const pass = inSynth ? this.pass : undefined;
     // a class the cluster provides (RuntimeClass.fromName) is known to exist for this pod
     const declared = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : NO_RUNTIME_CLASSES;
     const ctx = judgeContextFor(this.owner, settings, pass, declared, Origin.CONSTRUCT);
@@ -409,7 +423,7 @@ export class PodSafety {
   }
 
   private validate(): string[] {
-    const pass = synthPassOf(this.owner);
+    const pass = this.pass;
     // a later validation of the same App.synth(): nothing can have changed since the first, judged in this pass
     if (pass.inSynth && this.judged !== undefined && this.judged.pass === pass.id) return this.judged.lines;
     const { lines, json } = this.judgeForSynth();
@@ -426,7 +440,7 @@ export class PodSafety {
         : this.errors.map((e) => `error: ${e.message}${e.stack && process.env.CDK8S_SAFE_PODS_DEBUG ? `\n${e.stack}` : ''}`);
     if (this.owner.containers.length === 0) {
       // cdk8s-plus cannot render a pod without containers: judge the empty spec, so the message is the rule's
-      const l1 = ApiObject.of(this.owner);
+      const l1 = this.l1;
       const empty = updateAt({ apiVersion: l1.apiVersion, kind: l1.kind, metadata: { name: l1.name } }, this.shape.spec, () => ({ containers: [] }));
       return { lines: [...errors, ...this.report(this.judge(empty))] };
     }
@@ -446,13 +460,13 @@ export class PodSafety {
   private report(findings: readonly Finding[]): string[] {
     if (findings.length === 0) return [];
     const settings = SafePodsSettings.of(this.owner);
-    const l1 = ApiObject.of(this.owner);
+    const l1 = this.l1;
     const subject = { kind: l1.kind, name: l1.name, ...(l1.metadata.namespace !== undefined ? { namespace: l1.metadata.namespace } : {}) };
     const lines: string[] = [];
     for (const f of findings) {
       const line = formatFinding({ ...f, ...subject });
       if (f.severity === Severity.ERROR || settings.warnings === WarningMode.FAIL) lines.push(line);
-      else if (settings.warnings === WarningMode.PRINT) synthPassOf(this.owner).warn(`[${this.owner.node.path}] ${line}`);
+      else if (settings.warnings === WarningMode.PRINT) this.pass.warn(`[${this.owner.node.path}] ${line}`);
     }
     return lines;
   }
