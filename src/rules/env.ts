@@ -206,6 +206,8 @@ function isReference(name: string, inShell: boolean): boolean {
   return !inShell || /^[A-Z_][A-Z0-9_]*$/.test(name);
 }
 
+const NO_ARGS: readonly string[] = Object.freeze([]);
+
 /** Whether an env value or an argument contains `$(`: the container has something to expand. */
 function hasTemplates(env: readonly EnvRef[], command: readonly string[], args: readonly string[]): boolean {
   for (let i = 0; i < env.length; i++) if (env[i].value?.includes('$(')) return true;
@@ -230,8 +232,8 @@ const UNRESOLVED_REFERENCE: Rule = {
     for (let ci = 0; ci < subject.containers.length; ci++) {
       const ref = subject.containers[ci];
       const env = ref.env;
-      const command = ref.container.command ?? [];
-      const args = ref.container.args ?? [];
+      const command = ref.container.command ?? NO_ARGS;
+      const args = ref.container.args ?? NO_ARGS;
       if (!hasTemplates(env, command, args)) continue;
       const fromEnvFrom = envFromCovers(ref.envFrom);
       if (!fromEnvFrom) continue; // an envFrom ConfigMap/Secret without prefix could define any name

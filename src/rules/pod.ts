@@ -38,7 +38,8 @@ export const CONTAINER_NAME: Rule = {
   fix: 'Give each container a distinct lower-case `name` (at most 63 characters of a-z, 0-9 and -)',
   check(subject) {
     const out: RuleFinding[] = [];
-    const seen = new Map<string, string>();
+    // names seen so far, for duplicates (a pod of one container has none)
+    const seen = subject.containers.length > 1 ? new Map<string, string>() : undefined;
     for (let ci = 0; ci < subject.containers.length; ci++) {
       const ref = subject.containers[ci];
       const name = ref.name;
@@ -63,7 +64,7 @@ export const CONTAINER_NAME: Rule = {
         }
         rememberValid(name);
       }
-      const first = seen.get(name);
+      const first = seen?.get(name);
       if (first !== undefined) {
         out.push({
           field: `${ref.path}.name`,
@@ -71,7 +72,7 @@ export const CONTAINER_NAME: Rule = {
           message: `container ${JSON.stringify(name)}: the name is used twice (${first} and ${ref.path}); give every container, init container and ephemeral container its own name`,
         });
       } else {
-        seen.set(name, ref.path);
+        seen?.set(name, ref.path);
       }
     }
     return out;
