@@ -176,17 +176,32 @@ interface Check {
   readonly note?: string;
 }
 
-/** How much the runs of a case spread: (max − min) / median of the wall times, over the cases. */
+/** How much the runs of a case spread, as fractions of the median: max − min, and the interquartile range. */
 function noiseLine(results: readonly Result[]): string {
-  const spread = (xs: readonly number[]): number => (Math.max(...xs) - Math.min(...xs)) / median(xs);
-  const all = results.filter((r) => r.samples.length > 1);
-  if (all.length === 0) return 'one run per case, not measured';
-  const wall = all.map((r) => spread(r.samples.map((s) => s.ms)));
-  const cpu = all.map((r) => spread(r.samples.map((s) => s.cpuMs)));
+  const quantile = (sorted: readonly number[], q: number): number => {
+    const at = (sorted.length - 1) * q;
+    const lo = Math.floor(at);
+    return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
+  };
+  const spreads = (of: (s: Sample) => number): { range: number; iqr: number } => {
+    const all = results.filter((r) => r.samples.length >= 4);
+    const range = all.map((r) => {
+      const xs = r.samples.map(of);
+      return (Math.max(...xs) - Math.min(...xs)) / median(xs);
+    });
+    const iqr = all.map((r) => {
+      const xs = r.samples.map(of).sort((a, b) => a - b);
+      return (quantile(xs, 0.75) - quantile(xs, 0.25)) / median(xs);
+    });
+    return { range: median(range), iqr: median(iqr) };
+  };
+  if (!results.some((r) => r.samples.length >= 4)) return 'too few runs per case to tell';
   const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
+  const wall = spreads((s) => s.ms);
+  const cpu = spreads((s) => s.cpuMs);
   return (
-    `the runs of a case spread by (max − min) / median = ${pct(median(wall))} of the wall time in the median case (${pct(Math.max(...wall))} at most), ` +
-    `${pct(median(cpu))} of the CPU time (${pct(Math.max(...cpu))} at most)`
+    `in the median case, the middle half of a case's runs spans ${pct(wall.iqr)} of its median wall time (${pct(cpu.iqr)} of its CPU time), ` +
+    `and all its runs ${pct(wall.range)} (${pct(cpu.range)}): a ratio between two cases moves by a few percent from one full run to the next`
   );
 }
 
