@@ -12,10 +12,19 @@ import * as kplus from 'cdk8s-plus-27';
 import { loadAll } from 'js-yaml';
 import { runCli } from '../src/cli/run';
 import { SafePod } from '../src/constructs/safe-pod';
+import { RULES } from '../src/rules/catalogue';
 import { workloadCases } from './workload-cases';
+
+// The rule files load when the catalogue is first read; read it now, so every child has every module loaded (and
+// compiled by ts-node) before the timed work, as the report says.
+if (RULES.length === 0) throw new Error('the rule catalogue is empty');
 
 /** What a case measures, for grouping in the report. */
 export enum CaseGroup {
+  /** The issue's shape: N pods, each one container with a pinned image and nothing else, synthesized to YAML. */
+  MINIMAL = 'minimal',
+  /** `require` of the compiled main entry, or of cdk8s-plus-27, in a fresh plain `node` process. */
+  REQUIRE = 'require',
   /** Construct N pods and synthesize the app to YAML (what `cdk8s synth` does). */
   SYNTH = 'synth',
   /** SafePods with service links on next to Services (the collision and env checks). */
@@ -81,8 +90,25 @@ export interface BenchCase {
    * @default - the case is timed in a harness child with `prepare`
    */
   readonly process?: (inputDir: string, cli: string) => ProcessSpec;
-  /** Untimed setup; returns the timed work (a returned promise is awaited). `inputDir` is the prepared input, if any. */
-  prepare(inputDir?: string): () => unknown;
+  /**
+   * Untimed setup; returns the timed work (a returned promise is awaited). `inputDir` is the prepared input, if any.
+   *
+   * @default - the case is a `spawn` or `process` case
+   */
+  prepare?(inputDir?: string): () => unknown;
+  /**
+   * Arguments of a plain `node` process (no ts-node, nothing preloaded) that does the work and prints one sample as
+   * JSON on stdout, for what the usual child cannot measure (it has every module loaded before the timed work).
+   *
+   * @default - the case runs `prepare` in a ts-node child
+   */
+  readonly spawn?: readonly string[];
+  /**
+   * Needs the compiled library in `LIB_DIR` (built once per benchmark run, removed after it).
+   *
+   * @default false
+   */
+  readonly needsLib?: boolean;
 }
 
 /** Options of a run. */
@@ -97,17 +123,54 @@ export interface CaseOptions {
   readonly bigReps: number;
   /** Pod count from which a case is "big" (fewer runs). */
   readonly bigThreshold: number;
+  /** Pod counts of the minimal-pod series, on which the SafePod target is set. */
+  readonly minimalSizes: readonly number[];
+  /** Runs per minimal-pod case (the targets: more runs than the other cases). */
+  readonly minimalReps: number;
+  /** Runs per `require` case (each a fraction of a second). */
+  readonly requireReps: number;
 }
 
 // ---- the pods ---------------------------------------------------------------------------------------
 
 const NAMESPACE = 'bench';
 
+/** Where the benchmark compiles the library for the `require` cases (`tsconfig.build.json`, as `npm run build`). */
+export const LIB_DIR = path.resolve(__dirname, '..', '.bench', 'lib');
+
+/** The image of pod `i`: pinned, 50 different ones. */
+function pinnedImage(i: number): string {
+  return `registry.example.com/team/app-${i % 50}:1.${i % 10}.0`;
+}
+
+/** The minimal pods of the issue: one container, a pinned image, nothing else. */
+const MINIMAL_FACTORIES: Readonly<Record<string, (chart: Chart, i: number) => void>> = {
+  SafePod: (chart, i) => {
+    new SafePod(chart, `pod-${i}`, { containers: [{ image: pinnedImage(i) }] });
+  },
+  'kplus.Pod': (chart, i) => {
+    new kplus.Pod(chart, `pod-${i}`, { containers: [{ image: pinnedImage(i) }] });
+  },
+  'kplus.k8s.KubePod': (chart, i) => {
+    new kplus.k8s.KubePod(chart, `pod-${i}`, { spec: { containers: [{ name: 'main', image: pinnedImage(i) }] } });
+  },
+};
+
+/** An app with one chart holding `pods` minimal pods of `variant`. */
+export function buildMinimalApp(variant: string, pods: number): App {
+  const factory = MINIMAL_FACTORIES[variant];
+  if (!factory) throw new Error(`unknown pod variant ${JSON.stringify(variant)}; use one of ${Object.keys(MINIMAL_FACTORIES).join(', ')}`);
+  const app = new App();
+  const chart = new Chart(app, 'bench', { namespace: NAMESPACE });
+  for (let i = 0; i < pods; i++) factory(chart, i);
+  return app;
+}
+
 /** The same container for every variant: a pinned image, one port, two env vars. */
 function containerProps(i: number): kplus.ContainerProps {
   return {
     name: 'main',
-    image: `registry.example.com/team/app-${i % 50}:1.${i % 10}.0`,
+    image: pinnedImage(i),
     portNumber: 8080,
     envVariables: {
       LOG_LEVEL: kplus.EnvValue.fromValue('info'),
@@ -127,7 +190,7 @@ function kubePodSpec(i: number): kplus.k8s.PodSpec {
     containers: [
       {
         name: 'main',
-        image: `registry.example.com/team/app-${i % 50}:1.${i % 10}.0`,
+        image: pinnedImage(i),
         imagePullPolicy: 'IfNotPresent',
         env: [
           { name: 'LOG_LEVEL', value: 'info' },
@@ -219,6 +282,53 @@ export function parseFiles(files: readonly string[]): unknown[] {
 
 // ---- the cases --------------------------------------------------------------------------------------
 
+function minimalCase(variant: string, pods: number, o: CaseOptions): BenchCase {
+  return {
+    id: `minimal/${variant}/${pods}`,
+    group: CaseGroup.MINIMAL,
+    variant,
+    pods,
+    services: 0,
+    reps: o.minimalReps,
+    prepare: () => () => buildMinimalApp(variant, pods).synthYaml(),
+  };
+}
+
+/**
+ * The child of a `require` case: times `require(target)` in a process that has loaded nothing else, and prints the
+ * sample; `outputSize` is the number of modules loaded (the same in every run).
+ */
+const REQUIRE_CHILD = [
+  "const { performance } = require('perf_hooks');",
+  'const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);',
+  'const cpu0 = process.cpuUsage();',
+  'const t0 = performance.now();',
+  'require(process.argv[1]);',
+  'const ms = performance.now() - t0;',
+  'const cpu = process.cpuUsage(cpu0);',
+  'const sample = { ms, cpuMs: (cpu.user + cpu.system) / 1000, rssBeforeKiB, maxRssKiB: process.resourceUsage().maxRSS, outputSize: Object.keys(require.cache).length };',
+  'process.stdout.write(JSON.stringify(sample));',
+].join('\n');
+
+/** Variants of the require series, in report order: this package first, the baseline second. */
+export const REQUIRE_VARIANTS: Readonly<Record<string, string>> = {
+  'cdk8s-safe-pods': path.join(LIB_DIR, 'index.js'),
+  'cdk8s-plus-27': 'cdk8s-plus-27',
+};
+
+function requireCase(variant: string, o: CaseOptions): BenchCase {
+  return {
+    id: `require/${variant}`,
+    group: CaseGroup.REQUIRE,
+    variant: `require('${variant}')`,
+    pods: 0,
+    services: 0,
+    reps: o.requireReps,
+    spawn: ['-e', REQUIRE_CHILD, REQUIRE_VARIANTS[variant]],
+    needsLib: variant === 'cdk8s-safe-pods',
+  };
+}
+
 function synthCase(variant: string, pods: number, o: CaseOptions): BenchCase {
   return {
     id: `synth/${variant}/${pods}`,
@@ -264,8 +374,6 @@ function yamlParseCase(pods: number, services: number, o: CaseOptions): BenchCas
   };
 }
 
-/** The module of the CLI checker (written by the CLI area), and the function it exposes. */
-
 /**
  * The CLI checker over the resulting YAML, exactly as `cdk8s-safe-pods check --format json <dir>` runs it: find the
  * files, read and parse them (with line positions), judge every object with the real rule catalogue, and format
@@ -301,7 +409,6 @@ function readBaselineCase(input: InputSpec, o: CaseOptions): BenchCase {
     reps: o.reps,
     input,
     process: (dir) => ({ args: [path.join(__dirname, 'js-yaml-load.js'), dir] }),
-    prepare: () => () => undefined,
   };
 }
 
@@ -316,7 +423,6 @@ function readCliCase(input: InputSpec, o: CaseOptions): BenchCase {
     reps: o.reps,
     input,
     process: (dir, cli) => ({ args: [cli, 'check', '--format', 'json', dir] }),
-    prepare: () => () => undefined,
   };
 }
 
@@ -332,6 +438,8 @@ export const SYNTH_VARIANTS: readonly string[] = ['SafePod', 'kplus.Pod', 'kplus
 /** Every case of a run. */
 export function casesFor(o: CaseOptions): BenchCase[] {
   const cases: BenchCase[] = [];
+  for (const pods of o.minimalSizes) for (const variant of SYNTH_VARIANTS) cases.push(minimalCase(variant, pods, o));
+  for (const variant of Object.keys(REQUIRE_VARIANTS)) cases.push(requireCase(variant, o));
   for (const pods of o.sizes) for (const variant of SYNTH_VARIANTS) cases.push(synthCase(variant, pods, o));
   for (const [pods, services] of o.serviceSizes) cases.push(servicesCase(pods, services, o));
   for (const [pods, services] of o.serviceSizes) {

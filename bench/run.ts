@@ -10,14 +10,14 @@
  * Runs are interleaved (round 1 of every case, then round 2, ...) so a load change on the machine hits every case
  * alike, and the ratios stay meaningful even when the absolute times move.
  */
-import { fork, spawn, spawnSync } from 'child_process';
+import { execFile, fork, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { RULES } from '../src/rules/catalogue';
 import type { BenchCase, CaseOptions, InputSpec } from './cases';
-import { casesFor, READ_CORPUS, readInputs, synthInput, SYNTH_VARIANTS } from './cases';
+import { casesFor, LIB_DIR, READ_CORPUS, readInputs, REQUIRE_VARIANTS, synthInput, SYNTH_VARIANTS } from './cases';
 import { nodePath, transpileSources } from './transpile';
 import { WORKLOAD_MEASURED, WORKLOAD_TARGETS } from './workload-cases';
 
@@ -33,6 +33,9 @@ const FULL: CaseOptions = {
   reps: 7,
   bigReps: 5,
   bigThreshold: 5000,
+  minimalSizes: [2000, 5000],
+  minimalReps: 9,
+  requireReps: 21,
 };
 
 const QUICK: CaseOptions = {
@@ -44,12 +47,17 @@ const QUICK: CaseOptions = {
   reps: 1,
   bigReps: 1,
   bigThreshold: 500,
+  minimalSizes: [200, 500],
+  minimalReps: 1,
+  requireReps: 3,
 };
 
-/** Targets of the issue. */
+/** Targets of the issue (issue 10, item 7). */
 const TARGETS = {
-  /** SafePod within this factor of kplus.Pod at the largest N. */
-  safePodOverPod: 1.25,
+  /** SafePod within this factor of kplus.Pod, minimal pods, at every N of the series. */
+  safePodOverPod: 1.15,
+  /** `require` of the main entry within this factor of `require('cdk8s-plus-27')`. */
+  requireOverKplus: 1.1,
   /** Largest N over the one before (5 000 / 1 000): at most this factor (5× is linear). */
   linear: 5.5,
   /** Whole-process CLI check of the large corpus over `js-yaml` `loadAll` of it: wall time and peak RSS (issue 16). */
@@ -95,7 +103,7 @@ function sizeOf(x: unknown): number {
 
 async function child(options: CaseOptions, id: string, inputDir: string | undefined): Promise<void> {
   const c = casesFor(options).find((x) => x.id === id);
-  if (!c) throw new Error(`no case ${JSON.stringify(id)}`);
+  if (!c || !c.prepare) throw new Error(`no case ${JSON.stringify(id)} to run in a ts-node child`);
   const work = c.prepare(inputDir);
   const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
   const cpu0 = process.cpuUsage();
@@ -167,6 +175,24 @@ function runProcess(c: BenchCase, inputDir: string, cli: string): Promise<Sample
   });
 }
 
+/** Runs a `spawn` case: a plain `node` process that prints its sample as JSON. */
+function runSpawn(args: readonly string[]): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [...args], { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`node ${args[0]} ... failed: ${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as Sample);
+    });
+  });
+}
+
+/** Compiles the library into `LIB_DIR` exactly as `npm run build` does (tsconfig.build.json), for the require cases. */
+function buildLib(): void {
+  fs.rmSync(LIB_DIR, { recursive: true, force: true });
+  const tsc = require.resolve('typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', LIB_DIR], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building the library for the require cases failed:\n${r.stdout}${r.stderr}`);
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -190,6 +216,35 @@ interface Check {
   readonly cpu?: number;
   readonly limit: number;
   readonly note?: string;
+}
+
+/** How much the runs of a case spread, as fractions of the median: max − min, and the interquartile range. */
+function noiseLine(results: readonly Result[]): string {
+  const quantile = (sorted: readonly number[], q: number): number => {
+    const at = (sorted.length - 1) * q;
+    const lo = Math.floor(at);
+    return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
+  };
+  const spreads = (of: (s: Sample) => number): { range: number; iqr: number } => {
+    const all = results.filter((r) => r.samples.length >= 4);
+    const range = all.map((r) => {
+      const xs = r.samples.map(of);
+      return (Math.max(...xs) - Math.min(...xs)) / median(xs);
+    });
+    const iqr = all.map((r) => {
+      const xs = r.samples.map(of).sort((a, b) => a - b);
+      return (quantile(xs, 0.75) - quantile(xs, 0.25)) / median(xs);
+    });
+    return { range: median(range), iqr: median(iqr) };
+  };
+  if (!results.some((r) => r.samples.length >= 4)) return 'too few runs per case to tell';
+  const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
+  const wall = spreads((s) => s.ms);
+  const cpu = spreads((s) => s.cpuMs);
+  return (
+    `in the median case, the middle half of a case's runs spans ${pct(wall.iqr)} of its median wall time (${pct(cpu.iqr)} of its CPU time), ` +
+    `and all its runs ${pct(wall.range)} (${pct(cpu.range)}): a ratio between two cases moves by a few percent from one full run to the next`
+  );
 }
 
 function report(results: Result[], options: CaseOptions, env: { start: Date; commit: string; seconds: number; load: [number[], number[]] }): string {
@@ -237,6 +292,35 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   const both = (a: string, b: string): { value?: number; cpu?: number } => ({ value: ratio(med(a), med(b)), cpu: ratio(medCpu(a), medCpu(b)) });
 
   lines.push('## Ratios', '');
+  // -- the issue's shape: minimal pods
+  const minSizes = options.minimalSizes;
+  const minId = (variant: string, n: number): string => `minimal/${variant}/${n}`;
+  lines.push('Minimal pods (one container, a pinned image, nothing else; the targets):', '');
+  lines.push('| ratio | ' + minSizes.map(fmtN).join(' | ') + ' |');
+  lines.push('| --- | ' + minSizes.map(() => '---:').join(' | ') + ' |');
+  const minRow = (name: string, a: string, b: string, m = med): void => {
+    const cells = minSizes.map((n) => {
+      const r = ratio(m(minId(a, n)), m(minId(b, n)));
+      return r === undefined ? '–' : fmtRatio(r);
+    });
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  };
+  minRow('SafePod / kplus.Pod', 'SafePod', 'kplus.Pod');
+  minRow('SafePod / kplus.Pod, CPU time', 'SafePod', 'kplus.Pod', medCpu);
+  minRow('kplus.Pod / kplus.k8s.KubePod', 'kplus.Pod', 'kplus.k8s.KubePod');
+  minRow('SafePod / kplus.k8s.KubePod', 'SafePod', 'kplus.k8s.KubePod');
+  minRow('SafePod / kplus.k8s.KubePod, CPU time', 'SafePod', 'kplus.k8s.KubePod', medCpu);
+  lines.push('');
+  const [ours, baseline] = Object.keys(REQUIRE_VARIANTS);
+  const requireRatio = both(`require/${ours}`, `require/${baseline}`);
+  lines.push('`require` of the main entry (compiled `lib/index.js`) in a fresh process:', '');
+  lines.push('| ratio | wall time | CPU time |', '| --- | ---: | ---: |');
+  lines.push(
+    `| require('${ours}') / require('${baseline}') | ${requireRatio.value === undefined ? '–' : fmtRatio(requireRatio.value)} | ` +
+      `${requireRatio.cpu === undefined ? '–' : fmtRatio(requireRatio.cpu)} |`,
+  );
+  lines.push('');
+  lines.push('Richer pods (one port, two env vars; the synth series of the Results table):', '');
   lines.push('| ratio | ' + sizes.map(fmtN).join(' | ') + ' |');
   lines.push('| --- | ' + sizes.map(() => '---:').join(' | ') + ' |');
   const ratioRow = (name: string, a: string, b: string, m = med): void => {
@@ -313,7 +397,12 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   }
 
   const checks: Check[] = [
-    { name: `SafePod / kplus.Pod at N = ${fmtN(big)}`, ...both(`synth/SafePod/${big}`, `synth/kplus.Pod/${big}`), limit: TARGETS.safePodOverPod },
+    ...minSizes.map((n) => ({
+      name: `SafePod / kplus.Pod, minimal pods, N = ${fmtN(n)}`,
+      ...both(minId('SafePod', n), minId('kplus.Pod', n)),
+      limit: TARGETS.safePodOverPod,
+    })),
+    { name: `require('${ours}') / require('${baseline}')`, ...requireRatio, limit: TARGETS.requireOverKplus },
     ...SYNTH_VARIANTS.map((v) => ({
       name: `${v}: N = ${fmtN(big)} / N = ${fmtN(prev)} (linear in pods)`,
       ...both(`synth/${v}/${big}`, `synth/${v}/${prev}`),
@@ -372,6 +461,15 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   lines.push(
     '## What is measured',
     '',
+    "- **minimal** (the issue's shape, and the targets): N pods, each one container with a pinned image and nothing else",
+    '  (`{ containers: [{ image }] }` for `SafePod` and `kplus.Pod`, `{ spec: { containers: [{ name, image }] } }` for',
+    '  `kplus.k8s.KubePod`), in one chart, synthesized with `app.synthYaml()`. `kplus.Pod` writes its secure defaults',
+    '  (security contexts, resources, pull policy `Always`); `SafePod` writes the same plus `imagePullPolicy: IfNotPresent`',
+    '  and `enableServiceLinks: false`, and judges every pod at synth; the L1 writes what it is given (a fifth of the YAML).',
+    '- **require**: `require()` of the compiled main entry (`tsconfig.build.json`, as `npm run build`, into',
+    "  `.bench/lib/`, removed after the run) against `require('cdk8s-plus-27')`, each in a fresh plain `node` process",
+    '  that loads nothing else first (no ts-node). The main entry loads cdk8s-plus-27 (and cdk8s) itself, so the ratio',
+    '  is 1 + what this package adds.',
     '- **synth**: construct one chart (namespace `bench`) with N pods and synthesize the app with `app.synthYaml()` — the',
     '  same call for all three variants; it runs cdk8s validation (where SafePod judges every pod) and writes YAML. Every',
     '  pod has the same container: a pinned image, one port, two env vars. `kplus.k8s.KubePod` gets exactly the spec',
@@ -394,11 +492,12 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     WORKLOAD_MEASURED,
     '',
     '**Isolation and timing.** Every run of every case is a fresh `node -r ts-node/register/transpile-only` child',
-    '(`child_process.fork`). The child loads every module and prepares its input untimed, then times only the work with',
-    '`performance.now()`. A fresh process per run is what `cdk8s synth` does (one process per synth), so JIT warm-up is',
-    `included, alike for every variant. Runs are interleaved (round 1 of every case, then round 2, ...) so a change of`,
-    `load on the machine hits every case alike. ${options.reps} runs per case, ${options.bigReps} for cases of ${fmtN(options.bigThreshold)} pods; the`,
-    'tables show the median.',
+    '(`child_process.fork`), except the require and read cases, which are plain `node` processes. The child loads every module',
+    'and prepares its input untimed, then times only the work with `performance.now()`. A fresh process per run is what',
+    '`cdk8s synth` does (one process per synth), so JIT warm-up is included, alike for every variant. Runs are',
+    'interleaved (round 1 of every case, then round 2, ...) so a change of load on the machine hits every case alike.',
+    `${options.minimalReps} runs per minimal-pod case, ${options.requireReps} per require case, ${options.reps} per other case (${options.bigReps} for ` +
+      `${fmtN(options.bigThreshold)} pods); the tables show the median.`,
     '',
     "**Memory.** *peak RSS* is the high-water mark of the child's resident set as the kernel records it",
     '(`process.resourceUsage().maxRSS`, i.e. getrusage `ru_maxrss`), read after the work: a true peak, not a sample, so',
@@ -413,6 +512,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     `- rules in the catalogue (\`RULES\`) when measured: ${RULES.length === 0 ? "none (SafePod's machinery only: judging, caching, settings)" : `${RULES.length}: ${RULES.map((r) => `\`${r.id}\``).join(', ')}`}`,
     `- Node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ` +
       `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- noise: ${noiseLine(results)}`,
     `- load average (1/5/15 min) at start ${env.load[0].map((x) => x.toFixed(2)).join(' / ')}, at end ${env.load[1]
       .map((x) => x.toFixed(2))
       .join(' / ')} (other jobs were running on this machine; the ratios, measured interleaved, are more stable than the times)`,
@@ -445,6 +545,13 @@ async function main(argv: string[]): Promise<void> {
   const cases = casesFor(options).filter((c) => !only || c.id.includes(only));
   const results: Result[] = cases.map((c) => ({ c, samples: [], skipped: c.unavailable?.() }));
 
+  // the compiled library of the require cases, built once (untimed) and removed after the run
+  const needsLib = results.some((r) => r.c.needsLib && !r.skipped);
+  if (needsLib) {
+    process.stderr.write(`building the library into ${path.relative(ROOT, LIB_DIR)}\n`);
+    buildLib();
+  }
+
   // inputs of the check cases, synthesized once
   const inputs = new Map<string, InputSpec>();
   for (const r of results) if (r.c.input && !r.skipped) inputs.set(r.c.input.id, r.c.input);
@@ -462,12 +569,18 @@ async function main(argv: string[]): Promise<void> {
     for (const r of round % 2 === 0 ? results : [...results].reverse()) {
       if (r.skipped || round >= r.c.reps) continue;
       const args = ['--child', r.c.id, ...(r.c.input ? [path.join(INPUT_ROOT, r.c.input.id)] : [])];
-      const s = r.c.process ? await runProcess(r.c, path.join(INPUT_ROOT, r.c.input!.id), cli!) : ((await runChild(args, options)) as Sample);
+      const s = r.c.process
+        ? await runProcess(r.c, path.join(INPUT_ROOT, r.c.input!.id), cli!)
+        : r.c.spawn
+          ? await runSpawn(r.c.spawn)
+          : ((await runChild(args, options)) as Sample);
       if (r.samples.length > 0 && r.samples[0].outputSize !== s.outputSize) throw new Error(`${r.c.id}: runs produced different output`);
       r.samples.push(s);
       process.stderr.write(`round ${round + 1}/${rounds} ${r.c.id}: ${fmtMs(s.ms)} ms, peak RSS ${fmtMiB(s.maxRssKiB)} MiB\n`);
     }
   }
+
+  if (needsLib) fs.rmSync(LIB_DIR, { recursive: true, force: true });
 
   const md = report(results, options, { start, commit, seconds: (performance.now() - t0) / 1000, load: [load0, os.loadavg()] });
   fs.mkdirSync(path.dirname(out), { recursive: true });

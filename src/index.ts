@@ -22,11 +22,10 @@ export { SafePodsGuard } from './constructs/guard';
 export type { SafePodsGuardOptions, GuardFinding } from './constructs/guard';
 export { SafePodsSettings, WarningMode } from './constructs/settings';
 export type { SafePodsSettingsProps, ResolvedSafePodsSettings } from './constructs/settings';
-export { SafePodsAdmissionPolicies } from './constructs/admission-policies';
+export { SafePodsAdmissionPolicies, admissionPolicies } from './constructs/admission-policies';
 export type { SafePodsAdmissionPoliciesProps } from './constructs/admission-policies';
 
 // ---- admission (the rules as ValidatingAdmissionPolicies) -------------------------------------------------------
-export { admissionPolicies } from './admission/policies';
 export type {
   AdmissionPoliciesOptions,
   AdmissionPolicySet,

@@ -52,17 +52,19 @@ export function judgeContextFor(
   };
   if (!pass) return build(appFacts(scope));
   // one context object per settings object, origin and declared classes in a synth: rules cache per-namespace work keyed by it
-  const facts = pass.memo('app-facts', () => appFacts(scope));
-  const contexts = pass.memo('contexts', () => new WeakMap<ResolvedSafePodsSettings, Map<string, JudgeContext>>());
-  let bySettings = contexts.get(settings);
+  const state = pass.memo('judge-contexts', () => ({
+    facts: appFacts(scope),
+    contexts: new WeakMap<ResolvedSafePodsSettings, Map<string, JudgeContext>>(),
+  }));
+  let bySettings = state.contexts.get(settings);
   if (!bySettings) {
     bySettings = new Map();
-    contexts.set(settings, bySettings);
+    state.contexts.set(settings, bySettings);
   }
-  const key = `${origin}:${declaredRuntimeClasses.map((r) => r.name).join(',')}`;
+  const key = declaredRuntimeClasses.length === 0 ? origin : `${origin}:${declaredRuntimeClasses.map((r) => r.name).join(',')}`;
   let ctx = bySettings.get(key);
   if (!ctx) {
-    ctx = build(facts);
+    ctx = build(state.facts);
     bySettings.set(key, ctx);
   }
   return ctx;

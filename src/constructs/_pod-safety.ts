@@ -11,8 +11,8 @@ import type { LifecycleHooks } from '../hooks/hook';
 import { LifecycleHook } from '../hooks/hook';
 import type { PodHooksPlan } from '../hooks/plan';
 import { planPodHooks } from '../hooks/plan';
-import { explainPod } from '../explain/explain';
-import { configSourcesOf } from '../explain/facts';
+import type * as Explain from '../explain/explain';
+import type * as ExplainFacts from '../explain/facts';
 import type { ExplainedPod } from '../explain/types';
 import { ManifestError } from '../k8s/errors';
 import { quote } from '../k8s/text';
@@ -26,6 +26,7 @@ import { hasVisibleText, suppressionKey } from '../rules/suppressions';
 import type { Finding } from '../rules/types';
 import { Origin, Severity } from '../rules/types';
 import { judgeContextFor } from './_app-facts';
+import type { SynthPass } from './_synth-pass';
 import { synthPassOf } from './_synth-pass';
 import type { IRuntimeClass } from './runtime-class';
 import { SafePodsSettings, WarningMode } from './settings';
@@ -131,12 +132,57 @@ interface ContainerExtras {
 
 const SAFETY = new WeakMap<object, PodSafety>();
 
+/** The shape of a `SafePod` (until `init()` says otherwise). */
+const POD_SHAPE: PodShape = Object.freeze({ construct: 'SafePod', spec: Object.freeze(['spec']), metadata: Object.freeze(['metadata']) });
+
+/** The hooks of a container that has none. */
+const NO_HOOKS: LifecycleHooks = Object.freeze({});
+
+const NO_RUNTIME_CLASSES: readonly RuntimeClassFacts[] = Object.freeze([]);
+
+/**
+ * The plan of a pod whose containers have no hooks and the default shutdown reserve, by the author's grace period:
+ * `planPodHooks` gives every such pod the same plan (no lifecycles, no annotation), so it is computed once.
+ */
+const HOOKLESS_PLANS = new Map<number | undefined, PodHooksPlan>();
+
+function hooklessPlan(terminationGracePeriodSeconds: number | undefined): PodHooksPlan {
+  let plan = HOOKLESS_PLANS.get(terminationGracePeriodSeconds);
+  if (plan === undefined) {
+    plan = planPodHooks([], { terminationGracePeriodSeconds });
+    HOOKLESS_PLANS.set(terminationGracePeriodSeconds, plan);
+  }
+  return plan;
+}
+
 /** The cdk8s-plus enum member of a pull policy (the same Kubernetes strings, another enum). */
 const KPLUS_PULL_POLICY: Readonly<Record<ImagePullPolicy, kplus.ImagePullPolicy>> = {
   [ImagePullPolicy.ALWAYS]: kplus.ImagePullPolicy.ALWAYS,
   [ImagePullPolicy.IF_NOT_PRESENT]: kplus.ImagePullPolicy.IF_NOT_PRESENT,
   [ImagePullPolicy.NEVER]: kplus.ImagePullPolicy.NEVER,
 };
+
+/** Whether a container adds nothing to the hooks plan: no hooks, the default shutdown reserve. */
+function isHookless(c: ContainerExtras): boolean {
+  return (
+    (c.hooks === NO_HOOKS || (c.hooks.postStart === undefined && c.hooks.preStop === undefined)) &&
+    (c.shutdownReserveSeconds === undefined || c.shutdownReserveSeconds === DEFAULTS.shutdownReserveSeconds)
+  );
+}
+
+/**
+ * `{ ...base, ...fields }`, built with `Object.assign` on a fresh literal: V8 gives every such copy the same hidden
+ * class, where a spread followed by more properties gives copies that cdk8s-plus then reads more slowly (measured:
+ * about 7 µs per container on a cold process).
+ */
+function withFields<T extends object, F extends object>(base: T, fields: F): Omit<T, keyof F> & F {
+  return Object.assign({}, base, fields);
+}
+
+function isEmpty(obj: object): boolean {
+  for (const _ in obj) return false;
+  return true;
+}
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -181,15 +227,29 @@ export class PodSafety {
   /** The RuntimeClass of the pod. */
   public runtimeClass?: IRuntimeClass | string;
 
-  private shape: PodShape = { construct: 'SafePod', spec: ['spec'], metadata: ['metadata'] };
-  private pullSecretNames: string[] = [];
+  private shape: PodShape = POD_SHAPE;
+  private pullSecretNames: readonly string[] = [];
   private authorGracePeriodSeconds?: number;
   private readonly extras: ContainerExtras[] = [];
   private readonly errors: ManifestError[] = [];
   private plan?: PodHooksPlan;
-  private validated?: { readonly pass: number; readonly json: JsonObject };
+  /** What the last validation judged: its pass, the lines it returned and, when they are none, the JSON to write. */
+  private judged?: { readonly pass: number; readonly lines: string[]; readonly json?: JsonObject };
+
+  private l1Cache?: ApiObject;
+  private passCache?: SynthPass;
 
   private constructor(private readonly owner: kplus.AbstractPod) {}
+
+  /** The L1 object of the construct. */
+  private get l1(): ApiObject {
+    return (this.l1Cache ??= ApiObject.of(this.owner));
+  }
+
+  /** The synth pass of the construct's app (its root never changes). */
+  private get pass(): SynthPass {
+    return (this.passCache ??= synthPassOf(this.owner));
+  }
 
   /**
    * Configures the construct once its cdk8s-plus base is built: reads the pod props, wraps the L1 `toJson` (to write
@@ -200,17 +260,21 @@ export class PodSafety {
     this.enableServiceLinks = props.enableServiceLinks ?? DEFAULTS.enableServiceLinks;
     this.authorGracePeriodSeconds = props.terminationGracePeriod?.toSeconds();
     this.runtimeClass = props.runtimeClass;
-    this.pullSecretNames = (props.imagePullSecrets ?? []).map((s) => (typeof s === 'string' ? s : s.name));
+    if (props.imagePullSecrets !== undefined) this.pullSecretNames = props.imagePullSecrets.map((s) => (typeof s === 'string' ? s : s.name));
     this.owner.node.addValidation({ validate: () => this.validate() });
-    const l1 = ApiObject.of(this.owner);
+    const l1 = this.l1;
     const toJson = l1.toJson.bind(l1);
-    const pass = synthPassOf(this.owner);
-    // the object judged during validation is the object written, in that synth only (a construct validated in a synth
-    // of another chart is not written by it; the next synth renders afresh)
+    const pass = this.pass;
+    // the object judged during validation is the object written, in that synth only: a construct validated in a synth
+    // of another chart is not written by it, and the next synth renders afresh. Inside an App.synth() the JSON serves
+    // until the synth returns (it validates once per chart); otherwise it serves once.
     l1.toJson = (): JsonObject => {
-      const cached = this.validated;
-      this.validated = undefined;
-      if (cached && cached.pass === pass.id) return cached.json;
+      const judged = this.judged;
+      if (judged?.json !== undefined && judged.pass === pass.id) {
+        if (!pass.inSynth) this.judged = undefined;
+        return judged.json;
+      }
+      this.judged = undefined;
       this.plan = undefined; // containers may have been added since the last render
       return this.finish(toJson());
     };
@@ -222,8 +286,14 @@ export class PodSafety {
    * reported with the findings at synth.
    */
   public prepareContainer(cont: SafeContainerProps, defaultName: string): kplus.ContainerProps {
-    const { allowMutableTag, hooks, shutdownReserveSeconds, lifecycle, ...rest } = cont;
     const name = cont.name ?? defaultName;
+    const { allowMutableTag, hooks, shutdownReserveSeconds, lifecycle } = cont;
+    if (allowMutableTag === undefined && hooks === undefined && shutdownReserveSeconds === undefined && lifecycle === undefined) {
+      // none of the library's props (the common container): cdk8s-plus reads only its own props
+      this.extras.push({ name, hooks: NO_HOOKS });
+      return withFields(cont, { name, imagePullPolicy: cont.imagePullPolicy ?? KPLUS_PULL_POLICY[DEFAULTS.imagePullPolicy] });
+    }
+    const { allowMutableTag: _a, hooks: _h, shutdownReserveSeconds: _s, lifecycle: _l, ...rest } = cont;
     const where = `container ${JSON.stringify(name)}`;
     if (lifecycle !== undefined) {
       this.error(
@@ -264,7 +334,7 @@ export class PodSafety {
     });
     const accepted = allowMutableTag !== undefined && hasVisibleText(allowMutableTag);
     const imagePullPolicy = cont.imagePullPolicy ?? KPLUS_PULL_POLICY[accepted ? DEFAULTS.mutableTagPullPolicy : DEFAULTS.imagePullPolicy];
-    return { ...rest, name, imagePullPolicy };
+    return withFields(rest, { name, imagePullPolicy });
   }
 
   /** `prepareContainer` for an init container: named `init-<n>` by default, as cdk8s-plus names it. */
@@ -276,13 +346,12 @@ export class PodSafety {
   public patchPodSpec(spec: kplus.k8s.PodSpec): kplus.k8s.PodSpec {
     const secrets =
       this.pullSecretNames.length > 0 ? [...(spec.imagePullSecrets ?? []), ...this.pullSecretNames.map((name) => ({ name }))] : spec.imagePullSecrets;
-    return {
-      ...spec,
+    return withFields(spec, {
       enableServiceLinks: this.enableServiceLinks,
       runtimeClassName: typeof this.runtimeClass === 'string' ? this.runtimeClass : this.runtimeClass?.name,
       imagePullSecrets: secrets && secrets.length > 0 ? secrets : undefined,
       terminationGracePeriodSeconds: this.hooksPlan().gracePeriod.seconds,
-    };
+    });
   }
 
   /** Runs every rule over the object as it would be synthesized now (errors and warnings). */
@@ -302,6 +371,11 @@ export class PodSafety {
       .findAll()
       .filter((c): c is ApiObject => ApiObject.isApiObject(c) && (c.kind === 'ConfigMap' || c.kind === 'Secret'))
       .map((c) => c.toJson());
+    // loaded at first use: importing the library loads none of explain (BENCHMARKS.md, require time)
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { explainPod } = require('../explain/explain') as typeof Explain;
+    const { configSourcesOf } = require('../explain/facts') as typeof ExplainFacts;
+    /* eslint-enable @typescript-eslint/no-require-imports */
     return explainPod(this.render(), { ...ctx, configSources: configSourcesOf(appObjects) });
   }
 
@@ -321,18 +395,21 @@ export class PodSafety {
   }
 
   private hooksPlan(): PodHooksPlan {
-    this.plan ??= planPodHooks(this.extras, { terminationGracePeriodSeconds: this.authorGracePeriodSeconds });
+    this.plan ??= this.extras.every(isHookless)
+      ? hooklessPlan(this.authorGracePeriodSeconds)
+      : planPodHooks(this.extras, { terminationGracePeriodSeconds: this.authorGracePeriodSeconds });
     return this.plan;
   }
 
   private render(): JsonObject {
-    this.validated = undefined;
-    return ApiObject.of(this.owner).toJson() as JsonObject;
+    this.judged = undefined;
+    return this.l1.toJson() as JsonObject;
   }
 
   /** Writes what the L1 cannot carry: container hooks (its 1.27 schema drops `sleep`) and the pod annotations. */
   private finish(json: JsonObject): JsonObject {
     const plan = this.hooksPlan();
+    if (plan.lifecycles.size === 0 && isEmpty(plan.annotations) && !this.extras.some((c) => c.allowMutableTag !== undefined)) return json;
     const annotations: Record<string, string> = { ...plan.annotations };
     for (const c of this.extras) {
       if (c.allowMutableTag === undefined || !hasVisibleText(c.allowMutableTag)) continue;
@@ -366,47 +443,64 @@ export class PodSafety {
 
   private judge(json: JsonObject, inSynth = true): Finding[] {
     const settings = SafePodsSettings.of(this.owner);
-    const pass = inSynth ? synthPassOf(this.owner) : undefined;
+    const pass = inSynth ? this.pass : undefined;
     // a class the cluster provides (RuntimeClass.fromName) is known to exist for this pod
-    const declared: RuntimeClassFacts[] = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : [];
+    const declared = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : NO_RUNTIME_CLASSES;
     const ctx = judgeContextFor(this.owner, settings, pass, declared, Origin.CONSTRUCT);
+    const subjects = subjectsOf(json);
+    // a pod is one subject: its findings as the judge returns them
+    if (subjects.length === 1) return judgeSubject(subjects[0], ctx, RULES);
     const out: Finding[] = [];
-    for (const subject of subjectsOf(json)) out.push(...judgeSubject(subject, ctx, RULES));
+    for (const subject of subjects) out.push(...judgeSubject(subject, ctx, RULES));
     return out;
   }
 
   private validate(): string[] {
-    const errors = this.errors.map((e) => `error: ${e.message}${e.stack && process.env.CDK8S_SAFE_PODS_DEBUG ? `\n${e.stack}` : ''}`);
-    if (this.owner.containers.length === 0) return [...errors, ...this.report(this.judge(this.emptyPod()))];
+    const pass = this.pass;
+    // a later validation of the same App.synth(): nothing can have changed since the first, judged in this pass
+    if (pass.inSynth && this.judged !== undefined && this.judged.pass === pass.id) return this.judged.lines;
+    const { lines, json } = this.judgeForSynth();
+    // the JSON is written only when nothing fails the synth
+    this.judged = lines.length === 0 ? { pass: pass.id, lines, json } : { pass: pass.id, lines };
+    return lines;
+  }
+
+  /** The lines of a validation, and the JSON judged (`undefined` when it cannot be rendered). */
+  private judgeForSynth(): { readonly lines: string[]; readonly json?: JsonObject } {
+    const errors =
+      this.errors.length === 0
+        ? []
+        : this.errors.map((e) => `error: ${e.message}${e.stack && process.env.CDK8S_SAFE_PODS_DEBUG ? `\n${e.stack}` : ''}`);
+    if (this.owner.containers.length === 0) return { lines: [...errors, ...this.report(this.judge(this.emptyPod()))] };
     let json: JsonObject;
     try {
       json = this.render();
     } catch (e) {
       // cdk8s-plus reports some mistakes only while rendering: its message, without its serialization prefix
       const cause = (e as Error & { cause?: unknown }).cause;
-      return [...errors, `error: cannot be rendered: ${cause instanceof Error ? cause.message : (e as Error).message}`];
+      return { lines: [...errors, `error: cannot be rendered: ${cause instanceof Error ? cause.message : (e as Error).message}`] };
     }
     const lines = this.report(this.judge(json));
-    if (errors.length === 0 && lines.length === 0) this.validated = { pass: synthPassOf(this.owner).id, json };
-    return [...errors, ...lines];
+    return { lines: errors.length === 0 ? lines : [...errors, ...lines], json };
   }
 
   /** cdk8s-plus cannot render a pod without containers: the object with an empty pod spec, so the finding is the rule's. */
   private emptyPod(): JsonObject {
-    const l1 = ApiObject.of(this.owner);
+    const l1 = this.l1;
     return updateAt({ apiVersion: l1.apiVersion, kind: l1.kind, metadata: { name: l1.name } }, this.shape.spec, () => ({ containers: [] }));
   }
 
   /** The lines that fail the synth; warnings are printed (or fail it) as the settings say. */
   private report(findings: readonly Finding[]): string[] {
+    if (findings.length === 0) return [];
     const settings = SafePodsSettings.of(this.owner);
-    const l1 = ApiObject.of(this.owner);
+    const l1 = this.l1;
     const subject = { kind: l1.kind, name: l1.name, ...(l1.metadata.namespace !== undefined ? { namespace: l1.metadata.namespace } : {}) };
     const lines: string[] = [];
     for (const f of findings) {
       const line = formatFinding({ ...f, ...subject });
       if (f.severity === Severity.ERROR || settings.warnings === WarningMode.FAIL) lines.push(line);
-      else if (settings.warnings === WarningMode.PRINT) synthPassOf(this.owner).warn(`[${this.owner.node.path}] ${line}`);
+      else if (settings.warnings === WarningMode.PRINT) this.pass.warn(`[${this.owner.node.path}] ${line}`);
     }
     return lines;
   }

@@ -2,13 +2,32 @@ import { ManifestError } from '../k8s/errors';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
-import type { AdmissionPoliciesOptions } from '../admission/policies';
-import { ADMISSION_POLICY_MIN_VERSION, admissionPolicies } from '../admission/policies';
+import type * as Policies from '../admission/policies';
+import type { AdmissionPoliciesOptions, AdmissionPolicySet } from '../admission/policies';
 import type { KubernetesVersion } from '../k8s/version';
 import type { Severity } from '../rules/types';
 import { SafePodsSettings } from './settings';
 
 const POLICIES_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePodsAdmissionPolicies');
+
+/** The admission module, loaded at first use: importing the library loads none of it (BENCHMARKS.md, require time). */
+function policiesModule(): typeof Policies {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../admission/policies') as typeof Policies;
+}
+
+/**
+ * The ValidatingAdmissionPolicies and bindings that enforce the rule catalogue at admission, for every rule whose
+ * verdict depends only on the object being admitted: one policy per rule, named `<rule-id>.safe-pods.cdk8s.io` and
+ * annotated `safe-pods.cdk8s.io/rules`, matching Pods and every built-in kind with a pod template. Errors are bound
+ * with `Deny`, warnings with `Warn`, everything with `[Audit, Warn]` in audit mode. Plain JSON, ready to write as YAML.
+ * Throws for a target before Kubernetes 1.30 and for unknown rule ids in the options.
+ *
+ * @group Checks
+ */
+export function admissionPolicies(options: AdmissionPoliciesOptions = {}): AdmissionPolicySet {
+  return policiesModule().admissionPolicies(options);
+}
 
 /** Properties for `SafePodsAdmissionPolicies`. */
 export interface SafePodsAdmissionPoliciesProps {
@@ -79,6 +98,7 @@ export class SafePodsAdmissionPolicies extends Construct {
   public constructor(scope: IConstruct, id: string, props: SafePodsAdmissionPoliciesProps = {}) {
     super(scope, id);
     Object.defineProperty(this, POLICIES_SYMBOL, { value: true });
+    const { ADMISSION_POLICY_MIN_VERSION } = policiesModule();
     const settings = SafePodsSettings.of(this);
     const kubernetesVersion = props.kubernetesVersion ?? settings.kubernetesVersion;
     if (props.kubernetesVersion === undefined && !kubernetesVersion.isAtLeast(ADMISSION_POLICY_MIN_VERSION)) {

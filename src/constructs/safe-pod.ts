@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import type { SafeContainerProps, SafePodSpecProps } from './_pod-safety';
+import type { PodShape, SafeContainerProps, SafePodSpecProps } from './_pod-safety';
 import { PodSafety } from './_pod-safety';
 import { withPodSafety } from './_safe-mixin';
 
@@ -10,6 +10,9 @@ export type { ContainerShutdown, PodShutdown, RolloutTerminations, ShutdownPlan 
 export type { ISafePodTemplate } from './_safe-mixin';
 
 const SAFE_POD_SYMBOL = Symbol.for('cdk8s-safe-pods.SafePod');
+
+/** Where a SafePod's object keeps its pod spec and metadata. */
+const SAFE_POD_SHAPE: PodShape = Object.freeze({ construct: 'SafePod', spec: Object.freeze(['spec']), metadata: Object.freeze(['metadata']) });
 
 /** Properties for `SafePod`: every cdk8s-plus `Pod` property, with safe containers, plus the library's pod props. */
 export interface SafePodProps extends kplus.PodProps, SafePodSpecProps {
@@ -46,6 +49,6 @@ export class SafePod extends withPodSafety(kplus.Pod) {
   constructor(scope: Construct, id: string, props: SafePodProps = {}) {
     super(scope, id, props);
     Object.defineProperty(this, SAFE_POD_SYMBOL, { value: true });
-    PodSafety.of(this).init({ construct: 'SafePod', spec: ['spec'], metadata: ['metadata'] }, props);
+    PodSafety.of(this).init(SAFE_POD_SHAPE, props);
   }
 }

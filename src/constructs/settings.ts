@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
+import type * as Config from '../config/config';
 import type { SafePodsConfig } from '../config/config';
-import { ruleSettingsOf } from '../config/config';
 import type * as ConfigLoad from '../config/load';
 
 type ConfigLoader = typeof ConfigLoad;
@@ -151,6 +151,8 @@ const WARNING_MODES: Readonly<Record<string, WarningMode>> = { print: WarningMod
 
 function resolve(props: SafePodsSettingsProps): ResolvedSafePodsSettings {
   const config = configFor(props.configFile);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at first use: importing the library loads no config code
+  const { ruleSettingsOf } = require('../config/config') as typeof Config;
   const ruleSettings = new Map<string, RuleSetting>(ruleSettingsOf(config));
   for (const [id, setting] of Object.entries(props.rules ?? {})) ruleSettings.set(id, setting);
   return Object.freeze({

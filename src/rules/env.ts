@@ -13,7 +13,7 @@ import { validateEnvVarName, validateRelaxedEnvVarName } from '../k8s/names';
 import { KubernetesVersion } from '../k8s/version';
 import type { ServiceFacts } from '../k8s/shapes';
 import type { PodSubject, Rule, RuleFinding } from './types';
-import type { ContainerRef } from './normalize';
+import type { ContainerRef, EnvRef } from './normalize';
 import { Severity } from './types';
 import { describeContainer } from './normalize';
 
@@ -100,7 +100,8 @@ const SERVICE_LINK_PREFIX: Rule = {
     const ns = namespaceEnv(subject, ctx.services);
     if (ns.local.size === 0) return [];
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const image = ref.container.image === undefined ? undefined : ImageReference.tryParse(ref.container.image);
       const known = image && prefixMappingImage(image.familiarName);
       if (!known) continue;
@@ -135,7 +136,9 @@ const SERVICE_LINK_COLLISION: Rule = {
     const ns = namespaceEnv(subject, ctx.services);
     if (ns.local.size === 0) return [];
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (ref.env.length === 0) continue;
       ref.env.forEach((e) => {
         const hit = ns.local.get(e.name);
         if (!hit) return;
@@ -203,6 +206,16 @@ function isReference(name: string, inShell: boolean): boolean {
   return !inShell || /^[A-Z_][A-Z0-9_]*$/.test(name);
 }
 
+const NO_ARGS: readonly string[] = Object.freeze([]);
+
+/** Whether an env value or an argument contains `$(`: the container has something to expand. */
+function hasTemplates(env: readonly EnvRef[], command: readonly string[], args: readonly string[]): boolean {
+  for (let i = 0; i < env.length; i++) if (env[i].value?.includes('$(')) return true;
+  for (let i = 0; i < command.length; i++) if (command[i].includes('$(')) return true;
+  for (let i = 0; i < args.length; i++) if (args[i].includes('$(')) return true;
+  return false;
+}
+
 const UNRESOLVED_REFERENCE: Rule = {
   id: 'env-unresolved-reference',
   severity: Severity.WARNING,
@@ -216,12 +229,12 @@ const UNRESOLVED_REFERENCE: Rule = {
   check(subject, ctx) {
     const out: RuleFinding[] = [];
     let services: NamespaceEnv | undefined;
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const env = ref.env;
-      const command = ref.container.command ?? [];
-      const args = ref.container.args ?? [];
-      const hasTemplates = env.some((e) => e.value?.includes('$(')) || command.some((s) => s.includes('$(')) || args.some((s) => s.includes('$('));
-      if (!hasTemplates) continue;
+      const command = ref.container.command ?? NO_ARGS;
+      const args = ref.container.args ?? NO_ARGS;
+      if (!hasTemplates(env, command, args)) continue;
       const fromEnvFrom = envFromCovers(ref.envFrom);
       if (!fromEnvFrom) continue; // an envFrom ConfigMap/Secret without prefix could define any name
       services ??= namespaceEnv(subject, ctx.services);
@@ -272,6 +285,20 @@ const UNRESOLVED_REFERENCE: Rule = {
 
 // ---- names and values ----------------------------------------------------------------------------------------------
 
+const NO_ERRORS: readonly string[] = Object.freeze([]);
+/** Env var names known to be valid (`validateEnvVarName`): thousands of pods repeat a few names. */
+const VALID_ENV_NAMES = new Set<string>();
+
+function envVarNameErrors(name: string): readonly string[] {
+  if (VALID_ENV_NAMES.has(name)) return NO_ERRORS;
+  const errs = validateEnvVarName(name);
+  if (errs.length === 0) {
+    if (VALID_ENV_NAMES.size >= 4096) VALID_ENV_NAMES.clear();
+    VALID_ENV_NAMES.add(name);
+  }
+  return errs;
+}
+
 const ENV_NAME_INVALID: Rule = {
   id: 'env-name-invalid',
   severity: Severity.ERROR,
@@ -282,9 +309,11 @@ const ENV_NAME_INVALID: Rule = {
   fix: 'Rename the variable to letters, digits, "_", "-" and "." not starting with a digit',
   check(subject, ctx) {
     const relaxed = ctx.kubernetesVersion.isAtLeast(KubernetesVersion.V1_32);
-    const validate = relaxed ? validateRelaxedEnvVarName : validateEnvVarName;
+    const validate = relaxed ? validateRelaxedEnvVarName : envVarNameErrors;
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (ref.env.length === 0 && ref.envFrom.length === 0) continue;
       const check = (name: string, field: string, what: string): void => {
         const errs = validate(name);
         if (errs.length === 0) return;
@@ -316,7 +345,9 @@ const ENV_DUPLICATE_NAME: Rule = {
   fix: 'Keep one entry per name',
   check(subject) {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (ref.env.length === 0) continue;
       const first = new Map<string, number>();
       ref.env.forEach((e) => {
         const at = first.get(e.name);
@@ -347,7 +378,9 @@ const ENV_VALUE_FROM_CONFLICT: Rule = {
   fix: 'Use either value or valueFrom, with one source',
   check(subject) {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (ref.env.length === 0) continue;
       ref.env.forEach((e) => {
         if (!e.valueFrom) return;
         const field = `${ref.path}.env[${e.index}].valueFrom`;
@@ -384,7 +417,9 @@ const ENV_FIELD_REF_UNSUPPORTED: Rule = {
   fix: 'Use a path the target version supports (see DownwardApi), or raise the target version',
   check(subject, ctx) {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
+      if (ref.env.length === 0) continue;
       ref.env.forEach((e) => {
         const vf = e.valueFrom;
         if (!vf) return;

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../defaults';
-import type { PinningProblem } from '../image/pinning';
+import type { PinningAssessment, PinningProblem } from '../image/pinning';
 import { PinningProblemKind, assessPinning } from '../image/pinning';
 import { IMAGE_PULL_POLICIES, defaultPullPolicy, isImagePullPolicy } from '../image/pull-policy';
 import type { ReferenceGrammar } from '../image/reference';
@@ -10,10 +10,26 @@ import { hasVisibleText, suppressionKey } from './suppressions';
 import { Severity } from './types';
 import { describeContainer } from './normalize';
 
+/**
+ * One image string as the kubelet of one grammar reads it, with its pinning assessed on first use. An app of thousands
+ * of pods repeats a handful of images: each is parsed and assessed once, not once per pod and rule.
+ */
+interface ParsedImage {
+  /** The parsed reference; `undefined` when the kubelet refuses it. */
+  readonly parsed?: ImageReference;
+  readonly error?: ImageReferenceError;
+  /** `assessPinning` of `parsed`, without and with `requireDigest`. */
+  assessed?: PinningAssessment;
+  assessedStrict?: PinningAssessment;
+  /** Whether the string has leading or trailing whitespace (`hasEdgeWhitespace`). */
+  edgeWhitespace?: boolean;
+}
+
 /** A container whose image is a non-empty string, with what the judge needs to say about it. */
 interface ImageUse {
   readonly ref: ContainerRef;
   readonly image: string;
+  readonly info: ParsedImage;
   /** The parsed reference; `undefined` when the kubelet of the target version refuses it. */
   readonly parsed?: ImageReference;
   readonly error?: ImageReferenceError;
@@ -33,32 +49,57 @@ function judgedContainers(subject: PodSubject): readonly ContainerRef[] {
   return filled === undefined ? subject.containers : subject.containers.filter((ref) => ref.name === undefined || !filled.has(ref.name));
 }
 
-const imageUseCache = new WeakMap<PodSubject, { readonly grammar: ReferenceGrammar; readonly uses: ImageUse[] }>();
+const PARSED_LIMIT = 4096;
+const parsedImages = new Map<ReferenceGrammar, Map<string, ParsedImage>>();
 
-/** The images of a subject, parsed once per subject and grammar (every image rule asks). */
-function imageUses(subject: PodSubject, ctx: JudgeContext): ImageUse[] {
-  const grammar = referenceGrammarFor(ctx.kubernetesVersion);
-  const cached = imageUseCache.get(subject);
-  if (cached && cached.grammar === grammar) return cached.uses;
-  const out: ImageUse[] = [];
-  for (const ref of judgedContainers(subject)) {
-    const image = imageOf(ref);
-    if (image === undefined) continue;
+function parsedImage(image: string, grammar: ReferenceGrammar): ParsedImage {
+  let byImage = parsedImages.get(grammar);
+  if (byImage === undefined) parsedImages.set(grammar, (byImage = new Map()));
+  let info = byImage.get(image);
+  if (info === undefined) {
     try {
-      out.push({ ref, image, parsed: ImageReference.parse(image, { grammar }) });
+      info = { parsed: ImageReference.parse(image, { grammar }) };
     } catch (e) {
       if (!ImageReferenceError.isImageReferenceError(e)) throw e;
-      out.push({ ref, image, error: e });
+      info = { error: e };
     }
+    if (byImage.size >= PARSED_LIMIT) byImage.clear();
+    byImage.set(image, info);
   }
-  imageUseCache.set(subject, { grammar, uses: out });
-  return out;
+  return info;
+}
+
+/** `assessPinning` of a parsed image with the default floating tags, computed once per image and `requireDigest`. */
+function assessmentOf(info: ParsedImage, requireDigest: boolean): PinningAssessment | undefined {
+  const parsed = info.parsed;
+  if (parsed === undefined) return undefined;
+  if (requireDigest) return (info.assessedStrict ??= assessPinning(parsed, { requireDigest: true, floatingTags: DEFAULTS.floatingTags }));
+  return (info.assessed ??= assessPinning(parsed, { requireDigest: false, floatingTags: DEFAULTS.floatingTags }));
+}
+
+/** The last subject asked about, and its images: every image rule asks in turn about the same subject. */
+let lastUses: { readonly subject: PodSubject; readonly grammar: ReferenceGrammar; readonly uses: readonly ImageUse[] } | undefined;
+
+/** The images of a subject (every image rule asks). */
+function imageUses(subject: PodSubject, ctx: JudgeContext): readonly ImageUse[] {
+  const grammar = referenceGrammarFor(ctx.kubernetesVersion);
+  if (lastUses !== undefined && lastUses.subject === subject && lastUses.grammar === grammar) return lastUses.uses;
+  const uses: ImageUse[] = [];
+  const containers = judgedContainers(subject);
+  for (let ci = 0; ci < containers.length; ci++) {
+    const ref = containers[ci];
+    const image = imageOf(ref);
+    if (image === undefined) continue;
+    const info = parsedImage(image, grammar);
+    uses.push(info.parsed !== undefined ? { ref, image, info, parsed: info.parsed } : { ref, image, info, error: info.error });
+  }
+  lastUses = { subject, grammar, uses };
+  return uses;
 }
 
 /** Whether the library takes the image for mutable: no tag, `latest` in any case, or a floating tag. */
 function isMutable(image: string, ctx: JudgeContext): boolean {
-  const parsed = ImageReference.tryParse(image, { grammar: referenceGrammarFor(ctx.kubernetesVersion) });
-  return parsed !== undefined && assessPinning(parsed, { floatingTags: DEFAULTS.floatingTags }).mutable;
+  return assessmentOf(parsedImage(image, referenceGrammarFor(ctx.kubernetesVersion)), DEFAULTS.requireDigest)?.mutable === true;
 }
 
 /** Whether `rule` is suppressed (with a visible reason) for `container` or the whole object. */
@@ -74,12 +115,12 @@ function refusedByApiServer(subject: PodSubject, image: string): boolean {
 
 function pinningFindings(subject: PodSubject, ctx: JudgeContext, kind: PinningProblemKind): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const use of imageUses(subject, ctx)) {
-    if (use.parsed === undefined) continue;
-    const problem: PinningProblem | undefined = assessPinning(use.parsed, {
-      requireDigest: ctx.requireDigest,
-      floatingTags: DEFAULTS.floatingTags,
-    }).problems.find((p) => p.kind === kind);
+  const uses = imageUses(subject, ctx);
+  for (let ui = 0; ui < uses.length; ui++) {
+    const use = uses[ui];
+    const problems = assessmentOf(use.info, ctx.requireDigest)?.problems;
+    if (problems === undefined || problems.length === 0) continue;
+    const problem: PinningProblem | undefined = problems.find((p) => p.kind === kind);
     if (problem === undefined) continue;
     out.push({
       message: `${describeContainer(use.ref)}: image ${JSON.stringify(use.image)} ${problem.explanation}; ${problem.fix}`,
@@ -101,16 +142,19 @@ export const IMAGE_MISSING_RULE: Rule = {
     'OpenShift fills in the image of the ImageStreamTag before the first rollout, and no image rule judges the placeholder.',
   fix: 'Set `image` to a pinned reference, e.g. "nginx:1.27.3" or "nginx@sha256:<digest>"',
   check(subject: PodSubject): RuleFinding[] {
-    return judgedContainers(subject)
-      .filter((ref) => imageOf(ref) === undefined && !ref.malformed.has('image'))
-      .map((ref) => {
-        const what = ref.container.image === undefined ? 'has no image' : 'has an empty image';
-        return {
-          message: `${describeContainer(ref)}: ${what} (Required value), which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"`,
-          field: `${ref.path}.image`,
-          container: ref.name,
-        };
+    const out: RuleFinding[] = [];
+    const containers = judgedContainers(subject);
+    for (let ci = 0; ci < containers.length; ci++) {
+      const ref = containers[ci];
+      if (imageOf(ref) !== undefined || ref.malformed.has('image')) continue;
+      const what = ref.container.image === undefined ? 'has no image' : 'has an empty image';
+      out.push({
+        message: `${describeContainer(ref)}: ${what} (Required value), which the API server refuses; set a pinned image, e.g. "nginx:1.27.3"`,
+        field: `${ref.path}.image`,
+        container: ref.name,
       });
+    }
+    return out;
   },
 };
 
@@ -123,12 +167,13 @@ export const IMAGE_WHITESPACE_RULE: Rule = {
     'The API server refuses a Pod whose image has leading or trailing whitespace (validateContainerOnlyForPod); templates are not checked, ' +
     'so the Pods a workload creates are refused later instead.',
   fix: 'Remove the whitespace around the image reference',
-  check(subject: PodSubject): RuleFinding[] {
+  check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     if (!subject.isPod) return [];
     const out: RuleFinding[] = [];
-    for (const ref of judgedContainers(subject)) {
-      const image = imageOf(ref);
-      if (image === undefined || !hasEdgeWhitespace(image)) continue;
+    const uses = imageUses(subject, ctx);
+    for (let ui = 0; ui < uses.length; ui++) {
+      const { ref, image, info } = uses[ui];
+      if (!(info.edgeWhitespace ??= hasEdgeWhitespace(image))) continue;
       out.push({
         message:
           `${describeContainer(ref)}: image ${JSON.stringify(image)} has leading or trailing whitespace, which the API server refuses for Pods; ` +
@@ -152,7 +197,9 @@ export const IMAGE_INVALID_RULE: Rule = {
   fix: 'Write the reference as [registry[:port]/]path[:tag][@sha256:<64 hex>], with a lower-case path',
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const use of imageUses(subject, ctx)) {
+    const uses = imageUses(subject, ctx);
+    for (let ui = 0; ui < uses.length; ui++) {
+      const use = uses[ui];
       if (use.error === undefined || refusedByApiServer(subject, use.image)) continue;
       out.push({
         message:
@@ -225,7 +272,8 @@ export const IMAGE_PULL_POLICY_MISSING_RULE: Rule = {
   fix: 'Set imagePullPolicy: IfNotPresent for a pinned image, Always for an accepted mutable tag',
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const policy = ref.container.imagePullPolicy;
       if ((policy !== undefined && policy !== '') || ref.malformed.has('imagePullPolicy')) continue;
       const image = imageOf(ref);
@@ -260,10 +308,12 @@ export const IMAGE_MUTABLE_TAG_PULL_POLICY_RULE: Rule = {
   fix: 'Set imagePullPolicy: Always (SafePod does for allowMutableTag), or pin the image; for images loaded into a kind node, suppress this rule with a reason',
   check(subject: PodSubject, ctx: JudgeContext): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const use of imageUses(subject, ctx)) {
+    const uses = imageUses(subject, ctx);
+    for (let ui = 0; ui < uses.length; ui++) {
+      const use = uses[ui];
       const policy = use.ref.container.imagePullPolicy;
       if (use.parsed === undefined || (policy !== 'IfNotPresent' && policy !== 'Never')) continue;
-      const problem = assessPinning(use.parsed, { floatingTags: DEFAULTS.floatingTags }).problems[0];
+      const problem = assessmentOf(use.info, DEFAULTS.requireDigest)!.problems[0];
       if (problem === undefined || problem.kind === PinningProblemKind.DIGEST_REQUIRED) continue;
       const rule = problem.kind === PinningProblemKind.NOT_PINNED ? IMAGE_NOT_PINNED_RULE.id : IMAGE_FLOATING_TAG_RULE.id;
       // only an accepted tag: an unaccepted one is already the finding of the pinning rule
@@ -289,7 +339,8 @@ export const IMAGE_PULL_POLICY_INVALID_RULE: Rule = {
   fix: 'Use one of "Always", "IfNotPresent", "Never"',
   check(subject: PodSubject): RuleFinding[] {
     const out: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const policy: unknown = ref.container.imagePullPolicy;
       if (policy === undefined || policy === '' || isImagePullPolicy(policy)) continue;
       const near = typeof policy === 'string' ? IMAGE_PULL_POLICIES.find((p) => p.toLowerCase() === policy.toLowerCase()) : undefined;

@@ -1,10 +1,18 @@
 import type { PodSubject } from './normalize';
-import type { SuppressionProblem } from './suppressions';
-import { isSuppressed, readSuppressions } from './suppressions';
+import type { Suppression, SuppressionProblem } from './suppressions';
+import { isSuppressed, readSuppressions, SUPPRESS_ANNOTATION_PREFIX } from './suppressions';
 import type { Finding, JudgeContext, Rule, RuleInfo } from './types';
 import { Origin, Severity } from './types';
 
 const ruleIdCache = new WeakMap<readonly Rule[], ReadonlySet<string>>();
+
+const NO_SUPPRESSIONS: readonly Suppression[] = Object.freeze([]);
+
+/** Whether any annotation is a suppression (most objects have none, and then nothing is read). */
+function hasSuppressionKey(annotations: Readonly<Record<string, string>>): boolean {
+  for (const key in annotations) if (key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) return true;
+  return false;
+}
 
 function ruleIdsOf(rules: readonly Rule[]): ReadonlySet<string> {
   let ids = ruleIdCache.get(rules);
@@ -40,15 +48,24 @@ function problemFinding(p: SuppressionProblem, ctx: JudgeContext): Finding | und
  * the chart guard, the validation plugin and the CLI all call this function.
  */
 export function judgeSubject(subject: PodSubject, ctx: JudgeContext, rules: readonly Rule[]): Finding[] {
-  const { list: suppressions, problems } = readSuppressions(subject, ruleIdsOf(rules));
   const findings: Finding[] = [];
-  for (const p of problems) {
-    const f = problemFinding(p, ctx);
-    if (f) findings.push(f);
+  let suppressions: readonly Suppression[] = NO_SUPPRESSIONS;
+  if (hasSuppressionKey(subject.annotations)) {
+    const read = readSuppressions(subject, ruleIdsOf(rules));
+    suppressions = read.list;
+    for (const p of read.problems) {
+      const f = problemFinding(p, ctx);
+      if (f) findings.push(f);
+    }
   }
-  for (const rule of rules) {
-    if (ctx.ruleSettings?.get(rule.id) === 'off') continue;
-    for (const rf of rule.check(subject, ctx)) {
+  const settings = ctx.ruleSettings;
+  // indexed loops: this runs once per rule and object, mostly before V8 has optimised it
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
+    if (settings !== undefined && settings.get(rule.id) === 'off') continue;
+    const found = rule.check(subject, ctx);
+    if (found.length === 0) continue;
+    for (const rf of found) {
       if (suppressions.length > 0 && isSuppressed(suppressions, rule.id, rf.container)) continue;
       const severity = severityOf(rule, ctx, rf.severity) as Severity;
       findings.push({ ...rf, rule: rule.id, severity });

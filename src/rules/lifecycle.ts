@@ -32,10 +32,23 @@ interface HookRef {
   readonly path: string;
 }
 
+const NO_HOOKS: readonly HookRef[] = Object.freeze([]);
+
+/** The last subject asked about, and its hooks: every hook rule asks in turn about the same subject. */
+let lastHooks: { readonly subject: PodSubject; readonly version: KubernetesVersion; readonly hooks: readonly HookRef[] } | undefined;
+
 /** The hooks of every container that may have hooks. */
-function hooksOf(subject: PodSubject, version: KubernetesVersion): HookRef[] {
+function hooksOf(subject: PodSubject, version: KubernetesVersion): readonly HookRef[] {
+  if (lastHooks !== undefined && lastHooks.subject === subject && lastHooks.version === version) return lastHooks.hooks;
+  const hooks = findHooks(subject, version);
+  lastHooks = { subject, version, hooks };
+  return hooks;
+}
+
+function findHooks(subject: PodSubject, version: KubernetesVersion): readonly HookRef[] {
   const out: HookRef[] = [];
-  for (const ref of subject.containers) {
+  for (let ci = 0; ci < subject.containers.length; ci++) {
+    const ref = subject.containers[ci];
     const lifecycle = lifecycleOf(ref);
     if (lifecycle === undefined || !hooksAllowed(ref, version)) continue;
     for (const position of HOOK_POSITIONS) {
@@ -43,7 +56,7 @@ function hooksOf(subject: PodSubject, version: KubernetesVersion): HookRef[] {
       if (handler !== undefined) out.push({ ref, position, handler, path: `${ref.path}.lifecycle.${position}` });
     }
   }
-  return out;
+  return out.length > 0 ? out : NO_HOOKS;
 }
 
 /** The lifecycle as the other rules judge it on `version`: without a native sleep the version does not run (its own rule reports it). */
@@ -57,8 +70,13 @@ function runnableLifecycle(lifecycle: LifecycleJson, version: KubernetesVersion)
   return out;
 }
 
+let lastBudgets: { readonly text: string | undefined; readonly budgets: ParsedHookBudgets } | undefined;
+
 function budgetsOf(subject: PodSubject): ParsedHookBudgets {
-  return parseHookBudgetAnnotation(subject.annotations[HOOK_BUDGETS_ANNOTATION]);
+  // three rules read the annotation of the same subject in turn
+  const text = subject.annotations[HOOK_BUDGETS_ANNOTATION];
+  if (lastBudgets === undefined || lastBudgets.text !== text) lastBudgets = { text, budgets: parseHookBudgetAnnotation(text) };
+  return lastBudgets.budgets;
 }
 
 function declaredOf(budgets: ParsedHookBudgets, container: string | undefined): ContainerHookBudgets {
@@ -79,7 +97,8 @@ const NOT_ALLOWED: Rule = {
   fix: 'Move the hook to a regular container, or make the init container a sidecar (`restartPolicy: Always`) on Kubernetes 1.29+',
   check(subject, ctx) {
     const findings: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       if (ref.list === 'containers' || ref.container.lifecycle === undefined || ref.container.lifecycle === null) continue;
       if (hooksAllowed(ref, ctx.kubernetesVersion)) continue;
       const who = describeContainer(ref);
@@ -130,7 +149,8 @@ const HANDLER_INVALID: Rule = {
   check(subject, ctx) {
     const version = ctx.kubernetesVersion;
     const findings: RuleFinding[] = [];
-    for (const ref of subject.containers) {
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const lifecycle = lifecycleOf(ref);
       if (lifecycle === undefined || !hooksAllowed(ref, version)) continue;
       const errors = validateLifecycle(runnableLifecycle(lifecycle, version), {
@@ -164,7 +184,9 @@ const SLEEP_UNSUPPORTED: Rule = {
   fix: 'Use an exec sleep (`LifecycleHook.execSleep(n)`, which needs a `sleep` binary in the image, so not distroless) or target Kubernetes 1.30+',
   check(subject, ctx) {
     if (sleepRuns(ctx.kubernetesVersion)) return [];
-    return hooksOf(subject, ctx.kubernetesVersion)
+    const hooks = hooksOf(subject, ctx.kubernetesVersion);
+    if (hooks.length === 0) return [];
+    return hooks
       .filter((h) => h.handler.sleep !== undefined)
       .map((h) => ({
         message:
@@ -188,7 +210,9 @@ const TCP_SOCKET: Rule = {
     '"invalid handler" (pkg/kubelet/lifecycle/handlers.go handlerRunner.Run): a failed postStart kills the container, a failed preStop is skipped',
   fix: 'Use httpGet, exec or sleep; cdk8s-plus `Handler.fromTcpSocket` produces this handler, `LifecycleHook` has no such factory',
   check(subject, ctx) {
-    return hooksOf(subject, ctx.kubernetesVersion)
+    const hooks = hooksOf(subject, ctx.kubernetesVersion);
+    if (hooks.length === 0) return [];
+    return hooks
       .filter((h) => h.handler.tcpSocket !== undefined)
       .map((h) => ({
         message:
@@ -212,7 +236,9 @@ const HOST_SET: Rule = {
   fix: 'Remove `host` (the kubelet then uses the pod IP); send a `Host` header if the app needs a virtual host',
   check(subject, ctx) {
     const error = ctx.kubernetesVersion.isAtLeast(KubernetesVersion.V1_34);
-    return hooksOf(subject, ctx.kubernetesVersion)
+    const hooks = hooksOf(subject, ctx.kubernetesVersion);
+    if (hooks.length === 0) return [];
+    return hooks
       .filter((h) => typeof h.handler.httpGet?.host === 'string' && h.handler.httpGet.host.length > 0)
       .map((h) => ({
         message:
@@ -257,10 +283,12 @@ const PRESTOP_EXCEEDS_GRACE: Rule = {
     'The budget is what the hook shows (native sleep, a timeout wrapper, an exec sleep), else the declared budget, else 10 s.',
   fix: 'Set terminationGracePeriodSeconds to at least the preStop budget plus the shutdown reserve, or shorten the hook',
   check(subject, ctx) {
+    const hooks = hooksOf(subject, ctx.kubernetesVersion);
+    if (hooks.length === 0) return [];
     const budgets = budgetsOf(subject);
     const grace = subject.spec.terminationGracePeriodSeconds;
     const findings: RuleFinding[] = [];
-    for (const h of hooksOf(subject, ctx.kubernetesVersion)) {
+    for (const h of hooks) {
       if (h.position !== HookPosition.PRE_STOP) continue;
       // what runs: without a native sleep the target does not run (lifecycle-sleep-unsupported reports that)
       const handler = runnableHandler(h.handler, ctx.kubernetesVersion);
@@ -293,9 +321,11 @@ const EXEC_UNBOUNDED: Rule = {
     `Wrap the command in \`timeout -s KILL <seconds>\` (LifecycleHook.exec does; the image needs coreutils or busybox timeout), or declare ` +
     `the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` annotation`,
   check(subject, ctx) {
+    const hooks = hooksOf(subject, ctx.kubernetesVersion);
+    if (hooks.length === 0) return [];
     const budgets = budgetsOf(subject);
     const findings: RuleFinding[] = [];
-    for (const h of hooksOf(subject, ctx.kubernetesVersion)) {
+    for (const h of hooks) {
       const command = h.handler.exec?.command;
       if (h.position !== HookPosition.POST_START || command === undefined || command.length === 0) continue;
       const declared = declaredOf(budgets, h.ref.name)[h.position];
@@ -332,8 +362,10 @@ const POSTSTART_UNBOUNDED: Rule = {
     `Use an exec hook wrapped in \`timeout\`, or acknowledge the risk by declaring the budget in the \`${HOOK_BUDGETS_ANNOTATION}\` ` +
     `annotation (LifecycleHook.httpGet budgetSeconds)`,
   check(subject, ctx) {
+    const hooks = hooksOf(subject, ctx.kubernetesVersion);
+    if (hooks.length === 0) return [];
     const budgets = budgetsOf(subject);
-    return hooksOf(subject, ctx.kubernetesVersion)
+    return hooks
       .filter((h) => h.position === HookPosition.POST_START && h.handler.httpGet !== undefined)
       .filter((h) => declaredOf(budgets, h.ref.name).postStart === undefined)
       .map((h) => ({

@@ -348,81 +348,204 @@ function readLifecycle(c: JsonObject, field: string, problems: Problems, contain
   return (out ?? lifecycle) as LifecycleJson;
 }
 
+/**
+ * The edits of an object being read: a copy made on the first edit (the input itself is never changed), and the
+ * fields reported as malformed. Created only when something must be edited, so a well-typed object costs nothing.
+ */
+class Edits {
+  /** The copy, made on the first `set`. */
+  public copy?: Record<string, unknown>;
+  public readonly malformed = new Set<string>();
+
+  constructor(private readonly raw: JsonObject) {}
+
+  /** Replaces a field of the copy (`undefined` removes it). */
+  public set(key: string, value: unknown): void {
+    this.copy ??= { ...this.raw };
+    if (value === undefined) delete this.copy[key];
+    else this.copy[key] = value;
+  }
+}
+
+/** The string fields of a container that rules read. */
+const CONTAINER_SCALARS: readonly string[] = ['image', 'imagePullPolicy', 'restartPolicy'];
+
+const ARGV_KEYS = ['command', 'args'] as const;
+
+/** Whether an `env[]` entry is a map whose name, value and valueFrom are of their types (`null` name excepted). */
+function isWellTypedEnv(e: unknown): e is JsonObject {
+  if (!isJsonObject(e)) return false;
+  const { name, value, valueFrom } = e;
+  return (
+    (name === undefined || typeof name === 'string') &&
+    (value === undefined || value === null || typeof value === 'string') &&
+    (valueFrom === undefined || valueFrom === null || isJsonObject(valueFrom))
+  );
+}
+
+/** The `EnvRef` of an entry (objects of fixed shapes: no key for an absent value or valueFrom). */
+function envRef(index: number, name: string, value: string | undefined, valueFrom: JsonObject | undefined): EnvRef {
+  if (value !== undefined) return valueFrom !== undefined ? { index, name, value, valueFrom } : { index, name, value };
+  return valueFrom !== undefined ? { index, name, valueFrom } : { index, name };
+}
+
+/** Whether an `envFrom[]` entry is a map whose prefix, configMapRef and secretRef are of their types. */
+function isWellTypedEnvFrom(e: unknown): e is JsonObject {
+  if (!isJsonObject(e)) return false;
+  const { prefix, configMapRef, secretRef } = e;
+  return (
+    (prefix === undefined || prefix === null || typeof prefix === 'string') &&
+    (configMapRef === undefined || configMapRef === null || isJsonObject(configMapRef)) &&
+    (secretRef === undefined || secretRef === null || isJsonObject(secretRef))
+  );
+}
+
+function envFromRef(index: number, e: JsonObject): EnvFromRef {
+  const prefix = typeof e.prefix === 'string' ? e.prefix : undefined;
+  const configMapRef = isJsonObject(e.configMapRef) ? e.configMapRef : undefined;
+  const secretRef = isJsonObject(e.secretRef) ? e.secretRef : undefined;
+  return {
+    index,
+    ...(prefix !== undefined ? { prefix } : {}),
+    ...(configMapRef !== undefined ? { configMapRef } : {}),
+    ...(secretRef !== undefined ? { secretRef } : {}),
+  };
+}
+
+/** Whether a `ports[]` entry is a map whose containerPort, name and protocol are of their types. */
+function isWellTypedPort(p: unknown): boolean {
+  if (!isJsonObject(p)) return false;
+  const { containerPort, name, protocol } = p;
+  return (
+    (containerPort === undefined || containerPort === null || (typeof containerPort === 'number' && Number.isInteger(containerPort))) &&
+    (name === undefined || name === null || typeof name === 'string') &&
+    (protocol === undefined || protocol === null || typeof protocol === 'string')
+  );
+}
+
+/** Whether every value of a map is `valueType` (no `null` either): `readMap` would return the map itself. */
+function isWellTypedMap(map: unknown, valueType: Expected): boolean {
+  if (!isJsonObject(map)) return false;
+  for (const k in map) if (!hasType(map[k], valueType)) return false;
+  return true;
+}
+
 function readContainer(raw: JsonObject, list: ContainerKind, index: number, specPath: string, problems: Problems): ContainerRef {
   const path = `${specPath}.${list}[${index}]`;
   const nameValue = raw.name;
   const name = typeof nameValue === 'string' ? nameValue : undefined;
   if (nameValue !== undefined && nameValue !== null && name === undefined) problems.wrongType(`${path}.name`, nameValue, 'string');
-  const malformed = new Set<string>();
-  let copy: Record<string, unknown> | undefined;
-  const set = (key: string, value: unknown): void => {
-    copy ??= { ...raw };
-    if (value === undefined) delete copy[key];
-    else copy[key] = value;
-  };
-  const scalar = (key: string, expected: Expected): void => {
-    const v = raw[key];
-    if (v === undefined) return;
-    if (v === null) return set(key, undefined);
-    if (!hasType(v, expected)) {
-      problems.wrongType(`${path}.${key}`, v, expected, name);
-      malformed.add(key);
-      set(key, undefined);
-    }
-  };
+  let edits: Edits | undefined;
   if (name === undefined && nameValue !== undefined) {
-    malformed.add('name');
-    set('name', undefined);
+    edits = new Edits(raw);
+    edits.malformed.add('name');
+    edits.set('name', undefined);
   }
-  scalar('image', 'string');
-  scalar('imagePullPolicy', 'string');
-  scalar('restartPolicy', 'string');
-  for (const key of ['command', 'args'] as const) {
-    if (raw[key] === undefined) continue;
-    const value = readStringList(raw, key, `${path}.${key}`, problems, name);
-    if (value !== raw[key]) {
-      if (value === undefined || !Array.isArray(raw[key])) malformed.add(key);
-      set(key, value);
+  for (let k = 0; k < CONTAINER_SCALARS.length; k++) {
+    const key = CONTAINER_SCALARS[k];
+    const expected: Expected = 'string';
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (v === null) {
+      (edits ??= new Edits(raw)).set(key, undefined);
+    } else if (!hasType(v, expected)) {
+      problems.wrongType(`${path}.${key}`, v, expected, name);
+      edits ??= new Edits(raw);
+      edits.malformed.add(key);
+      edits.set(key, undefined);
     }
   }
+  for (let k = 0; k < ARGV_KEYS.length; k++) {
+    const key = ARGV_KEYS[k];
+    const given = raw[key];
+    if (given === undefined || (Array.isArray(given) && given.every((a) => typeof a === 'string'))) continue;
+    const value = readStringList(raw, key, `${path}.${key}`, problems, name);
+    if (value !== given) {
+      edits ??= new Edits(raw);
+      if (value === undefined || !Array.isArray(given)) edits.malformed.add(key);
+      edits.set(key, value);
+    }
+  }
+
+  // env: well-typed entries are read without a field path; the others are reported
   const env: EnvRef[] = [];
-  const rawEnv = read<unknown[]>(raw, 'env', 'list', `${path}.env`, problems, name);
-  if (rawEnv === undefined && raw.env !== undefined && raw.env !== null) malformed.add('env');
-  rawEnv?.forEach((e, i) => {
-    const ef = `${path}.env[${i}]`;
-    if (e === null) return problems.nullElement(ef, name);
-    if (!isJsonObject(e)) return problems.wrongType(ef, e, 'object', name);
-    const envName = read<string>(e, 'name', 'string', `${ef}.name`, problems, name);
-    const value = read<string>(e, 'value', 'string', `${ef}.value`, problems, name);
-    const valueFrom = read<JsonObject>(e, 'valueFrom', 'object', `${ef}.valueFrom`, problems, name);
-    // a wrong-typed name is reported above; the entry is still read so its value is judged
-    env.push({
-      index: i,
-      name: envName ?? '',
-      ...(value !== undefined ? { value } : {}),
-      ...(valueFrom !== undefined ? { valueFrom } : {}),
-    });
-    if (e.name !== undefined && envName === undefined) malformed.add(`env[${i}].name`);
-  });
+  let cleanEnv = false;
+  const rawEnvValue = raw.env;
+  if (Array.isArray(rawEnvValue)) {
+    cleanEnv = true;
+    for (let i = 0; i < rawEnvValue.length; i++) {
+      const e: unknown = rawEnvValue[i];
+      if (isWellTypedEnv(e)) {
+        env.push(
+          envRef(
+            i,
+            (e.name as string | undefined) ?? '',
+            (e.value ?? undefined) as string | undefined,
+            (e.valueFrom ?? undefined) as JsonObject | undefined,
+          ),
+        );
+        continue;
+      }
+      cleanEnv = false;
+      const ef = `${path}.env[${i}]`;
+      if (e === null) {
+        problems.nullElement(ef, name);
+        continue;
+      }
+      if (!isJsonObject(e)) {
+        problems.wrongType(ef, e, 'object', name);
+        continue;
+      }
+      const envName = read<string>(e, 'name', 'string', `${ef}.name`, problems, name);
+      const value = read<string>(e, 'value', 'string', `${ef}.value`, problems, name);
+      const valueFrom = read<JsonObject>(e, 'valueFrom', 'object', `${ef}.valueFrom`, problems, name);
+      // a wrong-typed name is reported above; the entry is still read so its value is judged
+      env.push(envRef(i, envName ?? '', value, valueFrom));
+      if (e.name !== undefined && envName === undefined) (edits ??= new Edits(raw)).malformed.add(`env[${i}].name`);
+    }
+  } else if (rawEnvValue !== undefined && rawEnvValue !== null) {
+    problems.wrongType(`${path}.env`, rawEnvValue, 'list', name);
+    (edits ??= new Edits(raw)).malformed.add('env');
+  }
+
   const envFrom: EnvFromRef[] = [];
-  const rawEnvFrom = read<unknown[]>(raw, 'envFrom', 'list', `${path}.envFrom`, problems, name);
-  rawEnvFrom?.forEach((e, i) => {
-    const ef = `${path}.envFrom[${i}]`;
-    if (e === null) return problems.nullElement(ef, name);
-    if (!isJsonObject(e)) return problems.wrongType(ef, e, 'object', name);
-    const prefix = read<string>(e, 'prefix', 'string', `${ef}.prefix`, problems, name);
-    const configMapRef = read<JsonObject>(e, 'configMapRef', 'object', `${ef}.configMapRef`, problems, name);
-    const secretRef = read<JsonObject>(e, 'secretRef', 'object', `${ef}.secretRef`, problems, name);
-    envFrom.push({
-      index: i,
-      ...(prefix !== undefined ? { prefix } : {}),
-      ...(configMapRef !== undefined ? { configMapRef } : {}),
-      ...(secretRef !== undefined ? { secretRef } : {}),
-    });
-  });
-  if (raw.ports !== undefined) {
+  const rawEnvFromValue = raw.envFrom;
+  let rawEnvFrom: unknown[] | undefined;
+  if (Array.isArray(rawEnvFromValue)) {
+    rawEnvFrom = rawEnvFromValue;
+    for (let i = 0; i < rawEnvFromValue.length; i++) {
+      const e: unknown = rawEnvFromValue[i];
+      if (isWellTypedEnvFrom(e)) {
+        envFrom.push(envFromRef(i, e));
+        continue;
+      }
+      const ef = `${path}.envFrom[${i}]`;
+      if (e === null) {
+        problems.nullElement(ef, name);
+        continue;
+      }
+      if (!isJsonObject(e)) {
+        problems.wrongType(ef, e, 'object', name);
+        continue;
+      }
+      const prefix = read<string>(e, 'prefix', 'string', `${ef}.prefix`, problems, name);
+      const configMapRef = read<JsonObject>(e, 'configMapRef', 'object', `${ef}.configMapRef`, problems, name);
+      const secretRef = read<JsonObject>(e, 'secretRef', 'object', `${ef}.secretRef`, problems, name);
+      envFrom.push({
+        index: i,
+        ...(prefix !== undefined ? { prefix } : {}),
+        ...(configMapRef !== undefined ? { configMapRef } : {}),
+        ...(secretRef !== undefined ? { secretRef } : {}),
+      });
+    }
+  } else if (rawEnvFromValue !== undefined && rawEnvFromValue !== null) {
+    problems.wrongType(`${path}.envFrom`, rawEnvFromValue, 'list', name);
+  }
+
+  const rawPorts = raw.ports;
+  if (rawPorts !== undefined && !(Array.isArray(rawPorts) && rawPorts.every(isWellTypedPort))) {
     const ports = read<unknown[]>(raw, 'ports', 'list', `${path}.ports`, problems, name);
-    if (ports === undefined) set('ports', undefined);
+    if (ports === undefined) (edits ??= new Edits(raw)).set('ports', undefined);
     else {
       const good = ports.filter((p, i) => {
         const pf = `${path}.ports[${i}]`;
@@ -438,57 +561,57 @@ function readContainer(raw: JsonObject, list: ContainerKind, index: number, spec
           (port !== undefined || p.containerPort == null) && (pname !== undefined || p.name == null) && (protocol !== undefined || p.protocol == null)
         );
       });
-      if (good.length !== ports.length) set('ports', good);
+      if (good.length !== ports.length) (edits ??= new Edits(raw)).set('ports', good);
     }
   }
   if (raw.lifecycle !== undefined) {
     const lifecycle = readLifecycle(raw, `${path}.lifecycle`, problems, name);
     if (lifecycle !== raw.lifecycle) {
-      if (lifecycle === undefined && raw.lifecycle !== null) malformed.add('lifecycle');
-      set('lifecycle', lifecycle);
+      edits ??= new Edits(raw);
+      if (lifecycle === undefined && raw.lifecycle !== null) edits.malformed.add('lifecycle');
+      edits.set('lifecycle', lifecycle);
     }
   }
-  if (raw.resources !== undefined) {
+  const rawResources = raw.resources;
+  if (
+    rawResources !== undefined &&
+    !(
+      isJsonObject(rawResources) &&
+      (rawResources.requests === undefined || isWellTypedMap(rawResources.requests, 'quantity')) &&
+      (rawResources.limits === undefined || isWellTypedMap(rawResources.limits, 'quantity'))
+    )
+  ) {
     const resources = read<JsonObject>(raw, 'resources', 'object', `${path}.resources`, problems, name);
-    if (resources === undefined) set('resources', undefined);
+    if (resources === undefined) (edits ??= new Edits(raw)).set('resources', undefined);
     else {
       const requests = readMap(resources, 'requests', 'quantity', `${path}.resources.requests`, problems, name);
       const limits = readMap(resources, 'limits', 'quantity', `${path}.resources.limits`, problems, name);
-      if (requests !== resources.requests || limits !== resources.limits) set('resources', { ...resources, requests, limits });
+      if (requests !== resources.requests || limits !== resources.limits)
+        (edits ??= new Edits(raw)).set('resources', { ...resources, requests, limits });
     }
   }
   // env and envFrom are read through the refs; the container copy keeps the well-typed entries for domain functions
-  const cleanEnv = rawEnv !== undefined && rawEnv.every(isCleanEnv);
   if (raw.env !== undefined && !cleanEnv)
-    set(
+    (edits ??= new Edits(raw)).set(
       'env',
       env.map(({ index: _index, ...e }) => e as EnvVarJson),
     );
   if (raw.envFrom !== undefined && (rawEnvFrom === undefined || envFrom.length !== rawEnvFrom.length)) {
-    set(
+    (edits ??= new Edits(raw)).set(
       'envFrom',
       envFrom.map(({ index: _index, ...e }) => e),
     );
   }
   return {
-    container: (copy ?? raw) as ContainerJson,
+    container: (edits?.copy ?? raw) as ContainerJson,
     list,
     index,
     path,
     name,
     env,
     envFrom,
-    malformed: malformed.size > 0 ? malformed : NO_FIELDS,
+    malformed: edits !== undefined && edits.malformed.size > 0 ? edits.malformed : NO_FIELDS,
   };
-}
-
-function isCleanEnv(e: unknown): boolean {
-  if (!isJsonObject(e)) return false;
-  return (
-    (e.name === undefined || typeof e.name === 'string') &&
-    (e.value === undefined || e.value === null || typeof e.value === 'string') &&
-    (e.valueFrom === undefined || e.valueFrom === null || isJsonObject(e.valueFrom))
-  );
 }
 
 // ---- pod subjects --------------------------------------------------------------------------------------------------
@@ -530,22 +653,31 @@ export interface PodSubject {
 interface WorkloadShape {
   readonly spec: readonly string[];
   readonly templateMeta: readonly (readonly string[])[];
+  /** `spec` as a field path, e.g. `spec.template.spec`. */
+  readonly specPath: string;
+  /** The field paths of the annotations of `templateMeta`, e.g. `spec.template.metadata.annotations`. */
+  readonly templateAnnotationFields: readonly string[];
 }
 
-const TEMPLATE: WorkloadShape = { spec: ['spec', 'template', 'spec'], templateMeta: [['spec', 'template', 'metadata']] };
-const JOB_TEMPLATE: WorkloadShape = {
-  spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-  templateMeta: [
+function workloadShape(spec: readonly string[], templateMeta: readonly (readonly string[])[]): WorkloadShape {
+  return { spec, templateMeta, specPath: spec.join('.'), templateAnnotationFields: templateMeta.map((m) => `${m.join('.')}.annotations`) };
+}
+
+const TEMPLATE: WorkloadShape = workloadShape(['spec', 'template', 'spec'], [['spec', 'template', 'metadata']]);
+const JOB_TEMPLATE: WorkloadShape = workloadShape(
+  ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  [
     ['spec', 'jobTemplate', 'metadata'],
     ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
   ],
-};
+);
+const POD: WorkloadShape = workloadShape(['spec'], []);
 
 /** The built-in kinds that hold a pod spec, with the API groups that serve them. */
 const BUILT_IN_WORKLOADS: Readonly<Record<string, { readonly groups: readonly string[]; readonly shape: WorkloadShape }>> = {
-  Pod: { groups: [''], shape: { spec: ['spec'], templateMeta: [] } },
+  Pod: { groups: [''], shape: POD },
   ReplicationController: { groups: [''], shape: TEMPLATE },
-  PodTemplate: { groups: [''], shape: { spec: ['template', 'spec'], templateMeta: [['template', 'metadata']] } },
+  PodTemplate: { groups: [''], shape: workloadShape(['template', 'spec'], [['template', 'metadata']]) },
   Deployment: { groups: ['apps', 'extensions'], shape: TEMPLATE },
   StatefulSet: { groups: ['apps'], shape: TEMPLATE },
   DaemonSet: { groups: ['apps', 'extensions'], shape: TEMPLATE },
@@ -616,6 +748,7 @@ export enum ObjectRole {
 /** The shape of the pod spec of `obj`, or why it has none. */
 function shapeOf(obj: JsonObject): WorkloadShape | ObjectRole {
   const kind = obj.kind;
+  if (kind === 'Pod' && obj.apiVersion === 'v1') return POD;
   const group = groupOf(obj.apiVersion);
   if (typeof kind !== 'string' || kind === '' || group === undefined) return ObjectRole.NOT_AN_OBJECT;
   const builtIn = Object.prototype.hasOwnProperty.call(BUILT_IN_WORKLOADS, kind) ? BUILT_IN_WORKLOADS[kind] : undefined;
@@ -634,10 +767,9 @@ export function roleOf(obj: unknown): ObjectRole {
   return typeof shape === 'string' ? shape : ObjectRole.POD;
 }
 
-function annotationsAt(obj: JsonObject, metadataPath: readonly string[], into: Record<string, string>, problems: Problems): void {
-  const metadata = at(obj, metadataPath);
-  if (!isJsonObject(metadata)) return;
-  const field = `${metadataPath.join('.')}.annotations`;
+/** Reads the string annotations of `metadata` (its field path `field`) into `into`; other values are reported. */
+function annotationsAt(metadata: unknown, field: string, into: Record<string, string>, problems: Problems): void {
+  if (!isJsonObject(metadata) || metadata.annotations === undefined) return;
   const ann = read<JsonObject>(metadata, 'annotations', 'object', field, problems);
   if (ann === undefined) return;
   for (const k in ann) {
@@ -647,72 +779,74 @@ function annotationsAt(obj: JsonObject, metadataPath: readonly string[], into: R
   }
 }
 
-const POD_SCALARS: ReadonlyArray<readonly [string, Expected]> = [
-  ['enableServiceLinks', 'boolean'],
-  ['runtimeClassName', 'string'],
-  ['terminationGracePeriodSeconds', 'integer'],
-  ['hostname', 'string'],
-  ['subdomain', 'string'],
-  ['restartPolicy', 'string'],
-  ['tolerations', 'list'],
-  ['imagePullSecrets', 'list'],
+/** The fields of a pod spec that rules read, and their types. */
+const POD_SCALARS: ReadonlyArray<{ readonly key: string; readonly expected: Expected }> = [
+  { key: 'enableServiceLinks', expected: 'boolean' },
+  { key: 'runtimeClassName', expected: 'string' },
+  { key: 'terminationGracePeriodSeconds', expected: 'integer' },
+  { key: 'hostname', expected: 'string' },
+  { key: 'subdomain', expected: 'string' },
+  { key: 'restartPolicy', expected: 'string' },
+  { key: 'tolerations', expected: 'list' },
+  { key: 'imagePullSecrets', expected: 'list' },
 ];
 
+/** The maps of a pod spec that rules read, and the type of their values. */
+const POD_MAPS: ReadonlyArray<{ readonly key: string; readonly expected: Expected }> = [
+  { key: 'nodeSelector', expected: 'string' },
+  { key: 'overhead', expected: 'quantity' },
+];
+
+const CONTAINER_LISTS: readonly ContainerKind[] = ['initContainers', 'containers', 'ephemeralContainers'];
+
 function readPodSpec(raw: JsonObject, specPath: string, problems: Problems): { spec: PodSpecJson; containers: ContainerRef[] } {
-  let copy: Record<string, unknown> | undefined;
-  const set = (key: string, value: unknown): void => {
-    copy ??= { ...raw };
-    if (value === undefined) delete copy[key];
-    else copy[key] = value;
-  };
-  for (const [key, expected] of POD_SCALARS) {
+  let edits: Edits | undefined;
+  for (let k = 0; k < POD_SCALARS.length; k++) {
+    const { key, expected } = POD_SCALARS[k];
     const v = raw[key];
     if (v === undefined) continue;
-    if (v === null) set(key, undefined);
+    if (v === null) (edits ??= new Edits(raw)).set(key, undefined);
     else if (!hasType(v, expected)) {
       problems.wrongType(`${specPath}.${key}`, v, expected);
-      set(key, undefined);
+      (edits ??= new Edits(raw)).set(key, undefined);
     }
   }
-  for (const [key, valueType] of [
-    ['nodeSelector', 'string'],
-    ['overhead', 'quantity'],
-  ] as const) {
-    if (raw[key] === undefined) continue;
+  for (let k = 0; k < POD_MAPS.length; k++) {
+    const { key, expected: valueType } = POD_MAPS[k];
+    const given = raw[key];
+    if (given === undefined || isWellTypedMap(given, valueType)) continue;
     const map = readMap(raw, key, valueType, `${specPath}.${key}`, problems);
-    if (map !== raw[key]) set(key, map);
+    if (map !== given) (edits ??= new Edits(raw)).set(key, map);
   }
   const containers: ContainerRef[] = [];
-  for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+  for (let l = 0; l < CONTAINER_LISTS.length; l++) {
+    const list = CONTAINER_LISTS[l];
     const value = raw[list];
     if (value === undefined || value === null) continue;
     if (!Array.isArray(value)) {
       problems.wrongType(`${specPath}.${list}`, value, 'list');
-      set(list, undefined);
+      (edits ??= new Edits(raw)).set(list, undefined);
       continue;
     }
-    let clean = true;
-    const typed: ContainerJson[] = [];
-    value.forEach((c, i) => {
-      const field = `${specPath}.${list}[${i}]`;
-      if (c === null) {
-        problems.nullElement(field);
-        clean = false;
-        return;
-      }
-      if (!isJsonObject(c)) {
-        problems.wrongType(field, c, 'object');
-        clean = false;
-        return;
+    // the typed list is the input list until an entry differs
+    let typed: ContainerJson[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const c: unknown = value[i];
+      if (c === null || !isJsonObject(c)) {
+        const field = `${specPath}.${list}[${i}]`;
+        if (c === null) problems.nullElement(field);
+        else problems.wrongType(field, c, 'object');
+        typed ??= (value as ContainerJson[]).slice(0, i);
+        continue;
       }
       const ref = readContainer(c, list, i, specPath, problems);
-      if (ref.container !== c) clean = false;
-      typed.push(ref.container);
+      if (ref.container !== c) typed ??= (value as ContainerJson[]).slice(0, i);
+      typed?.push(ref.container);
       containers.push(ref);
-    });
-    if (!clean) set(list, typed);
+    }
+    if (typed !== undefined) (edits ??= new Edits(raw)).set(list, typed);
   }
-  return { spec: (copy ?? raw) as PodSpecJson, containers };
+  return { spec: (edits?.copy ?? raw) as PodSpecJson, containers };
 }
 
 /**
@@ -782,9 +916,11 @@ export function subjectsOf(obj: unknown, options: SubjectsOfOptions = {}): PodSu
     problems.wrongType('metadata.namespace', metadata.namespace, 'string');
   }
   const annotations: Record<string, string> = {};
-  annotationsAt(obj, ['metadata'], annotations, problems);
-  for (const meta of shape.templateMeta) annotationsAt(obj, meta, annotations, problems);
-  const podSpecPath = shape.spec.join('.');
+  annotationsAt(metadata, 'metadata.annotations', annotations, problems);
+  for (let i = 0; i < shape.templateMeta.length; i++) {
+    annotationsAt(at(obj, shape.templateMeta[i]), shape.templateAnnotationFields[i], annotations, problems);
+  }
+  const podSpecPath = shape.specPath;
   const raw = at(obj, shape.spec);
   let spec: PodSpecJson = {};
   let containers: ContainerRef[] = [];
@@ -793,21 +929,15 @@ export function subjectsOf(obj: unknown, options: SubjectsOfOptions = {}): PodSu
   } else if (raw !== undefined && raw !== null) {
     problems.wrongType(podSpecPath, raw, 'object');
   }
-  const imageFromTrigger = imageChangeContainers(obj, groupOf(obj.apiVersion) as string);
-  return [
-    {
-      kind,
-      name,
-      ...(namespace !== undefined ? { namespace } : {}),
-      annotations,
-      spec,
-      podSpecPath,
-      isPod: kind === 'Pod' && shape.spec.length === 1,
-      containers,
-      problems: problems.list,
-      ...(imageFromTrigger !== undefined ? { imageFromTrigger } : {}),
-    },
-  ];
+  const isPod = kind === 'Pod' && shape.spec.length === 1;
+  // literals rather than spreads: every subject has one of a few shapes
+  const subject: PodSubject =
+    namespace !== undefined
+      ? { kind, name, namespace, annotations, spec, podSpecPath, isPod, containers, problems: problems.list }
+      : { kind, name, annotations, spec, podSpecPath, isPod, containers, problems: problems.list };
+  // only an OpenShift DeploymentConfig can have containers whose image a trigger fills in
+  const imageFromTrigger = kind === 'DeploymentConfig' ? imageChangeContainers(obj, groupOf(obj.apiVersion) as string) : undefined;
+  return [imageFromTrigger !== undefined ? { ...subject, imageFromTrigger } : subject];
 }
 
 // ---- facts about the cluster ---------------------------------------------------------------------------------------

@@ -11,14 +11,22 @@ export const POD_NO_CONTAINERS: Rule = {
   reason: 'ValidatePodSpec: `spec.containers` is Required; the API server rejects a pod (or template) without one.',
   fix: 'Pass `containers` or call `addContainer()`',
   check(subject) {
+    for (let ci = 0; ci < subject.containers.length; ci++) if (subject.containers[ci].list === 'containers') return [];
     const field = `${subject.podSpecPath}.containers`;
-    if (subject.containers.some((c) => c.list === 'containers')) return [];
     // a list of the wrong type, or of null entries, is a field-type-invalid finding
     if (subject.problems.some((p) => p.field.startsWith(field))) return [];
     const what = subject.spec.containers === undefined ? 'is missing (Required value)' : 'is empty (Required value)';
     return [{ field, message: `${field} ${what}; a pod needs at least one container: pass containers or call addContainer()` }];
   },
 };
+
+/** Container names known to be DNS labels: an app of thousands of pods repeats a few names (`main`). */
+const VALID_NAMES = new Set<string>();
+
+function rememberValid(name: string): void {
+  if (VALID_NAMES.size >= 4096) VALID_NAMES.clear();
+  VALID_NAMES.add(name);
+}
 
 /** Container names must be DNS labels, unique across regular, init and ephemeral containers. */
 export const CONTAINER_NAME: Rule = {
@@ -30,8 +38,10 @@ export const CONTAINER_NAME: Rule = {
   fix: 'Give each container a distinct lower-case `name` (at most 63 characters of a-z, 0-9 and -)',
   check(subject) {
     const out: RuleFinding[] = [];
-    const seen = new Map<string, string>();
-    for (const ref of subject.containers) {
+    // names seen so far, for duplicates (a pod of one container has none)
+    const seen = subject.containers.length > 1 ? new Map<string, string>() : undefined;
+    for (let ci = 0; ci < subject.containers.length; ci++) {
+      const ref = subject.containers[ci];
       const name = ref.name;
       if (name === undefined || name === '') {
         // a name of the wrong JSON type is a field-type-invalid finding
@@ -42,16 +52,19 @@ export const CONTAINER_NAME: Rule = {
         });
         continue;
       }
-      const errs = validateDns1123Label(name);
-      if (errs.length > 0) {
-        out.push({
-          field: `${ref.path}.name`,
-          container: name,
-          message: `${describeContainer(ref)}: the name is invalid (Invalid value: ${errs[0]}); use a lower-case DNS label`,
-        });
-        continue;
+      if (!VALID_NAMES.has(name)) {
+        const errs = validateDns1123Label(name);
+        if (errs.length > 0) {
+          out.push({
+            field: `${ref.path}.name`,
+            container: name,
+            message: `${describeContainer(ref)}: the name is invalid (Invalid value: ${errs[0]}); use a lower-case DNS label`,
+          });
+          continue;
+        }
+        rememberValid(name);
       }
-      const first = seen.get(name);
+      const first = seen?.get(name);
       if (first !== undefined) {
         out.push({
           field: `${ref.path}.name`,
@@ -59,7 +72,7 @@ export const CONTAINER_NAME: Rule = {
           message: `container ${JSON.stringify(name)}: the name is used twice (${first} and ${ref.path}); give every container, init container and ephemeral container its own name`,
         });
       } else {
-        seen.set(name, ref.path);
+        seen?.set(name, ref.path);
       }
     }
     return out;
