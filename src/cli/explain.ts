@@ -3,7 +3,6 @@
  * container (environment with sources, command, image and pull policy, RuntimeClass admission) and the pod's start
  * and stop timeline, as text, JSON or an SVG picture. Reads the same inputs as `check`.
  */
-import { parseArgs } from 'util';
 import { DEFAULTS } from '../defaults';
 import { explainObjects, formatExplainSvg, formatExplainText, onlyContainer } from '../explain';
 import type { ExplainedPod, ExplainReport } from '../explain';
@@ -11,7 +10,8 @@ import { READ_LIMITS } from '../defaults/limits';
 import { formatInputError } from '../io/manifests';
 import type { KubernetesVersion } from '../k8s/version';
 import type { CliIo } from './run';
-import { ExitCode, loadInputs, parseKubernetesVersion, parseRuntimeClasses, settingsOf, UsageError } from './run';
+import { parseCommandLine, UsageError } from './args';
+import { ExitCode, loadInputs, parseKubernetesVersion, parseRuntimeClasses, settingsOf } from './run';
 
 /** The usage text of `explain`. */
 export const EXPLAIN_USAGE = `Usage:
@@ -84,26 +84,15 @@ interface ExplainArgs {
 }
 
 function parse(argv: readonly string[]): ExplainArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        format: { type: 'string' },
-        'kubernetes-version': { type: 'string' },
-        object: { type: 'string' },
-        container: { type: 'string' },
-        'runtime-class': { type: 'string', multiple: true },
-        'kubernetes-service-ip': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    format: { type: 'string' },
+    'kubernetes-version': { type: 'string' },
+    object: { type: 'string' },
+    container: { type: 'string' },
+    'runtime-class': { type: 'string', multiple: true },
+    'kubernetes-service-ip': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'svg') {
     throw new UsageError(`--format ${JSON.stringify(format)} is not supported; use "text", "json" or "svg"`);

@@ -1,5 +1,4 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { stringify } from 'yaml';
 import { ADMISSION_POLICY_MIN_VERSION, admissionPolicies } from '../admission/policies';
 import type { SafePodsConfig } from '../config/config';
@@ -7,6 +6,7 @@ import { ConfigError, ruleSettingsOf } from '../config/config';
 import { EMPTY_CONFIG, loadConfig } from '../config/load';
 import { KubernetesVersion } from '../k8s/version';
 import { RULE_CATALOGUE } from '../rules/catalogue';
+import { parseCommandLine, UsageError } from './args';
 import type { CliIo } from './run';
 import { ExitCode } from './run';
 
@@ -34,8 +34,6 @@ Each exported rule becomes a ValidatingAdmissionPolicy named <rule-id>.safe-pods
 name: errors are bound with Deny, warnings with Warn. Apply with: cdk8s-safe-pods export admission-policies | kubectl apply -f -
 `;
 
-class UsageError extends Error {}
-
 interface ExportArgs {
   readonly target: string;
   /** The version given with --kubernetes-version. */
@@ -55,25 +53,14 @@ function tooOld(version: KubernetesVersion, what: string): UsageError {
 }
 
 function parse(argv: readonly string[]): ExportArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        'kubernetes-version': { type: 'string' },
-        audit: { type: 'boolean' },
-        'require-digest': { type: 'boolean' },
-        config: { type: 'string' },
-        'no-config': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    'kubernetes-version': { type: 'string' },
+    audit: { type: 'boolean' },
+    'require-digest': { type: 'boolean' },
+    config: { type: 'string' },
+    'no-config': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const help = values.help === true;
   const [target, ...rest] = positionals;
   if (!help && target === undefined) throw new UsageError(`export needs what to export: ${TARGETS.map((t) => JSON.stringify(t)).join(', ')}`);

@@ -1,5 +1,4 @@
 import { isAbsolute, join } from 'path';
-import { parseArgs } from 'util';
 import { DEFAULTS } from '../defaults';
 import { READ_LIMITS } from '../defaults/limits';
 import { findManifestFiles, readManifestFile, SeenPaths } from '../io/files';
@@ -15,6 +14,7 @@ import type { LocatedObject } from '../k8s/shapes';
 import type { ObjectFinding } from '../rules/check';
 import type { Rule, RuleInfo, RuleSetting } from '../rules/types';
 import { Severity } from '../rules/types';
+import { parseCommandLine, UsageError } from './args';
 import { runExplain } from './explain';
 import { runExport } from './export';
 import type { CiFormat, Report, ReportFinding } from './formats';
@@ -110,21 +110,12 @@ Exit codes (the highest that applies):
   4  internal error (a bug; set CDK8S_SAFE_PODS_DEBUG=1 for details)
 `;
 
-/** A command line that cannot be run as given: the CLI prints the message and the usage, and exits 2. */
-export class UsageError extends Error {}
-
 /** An output format of `check`. */
 type CheckFormat = 'text' | 'json' | CiFormat;
 
-interface CheckArgs {
+/** The options of `check`; the setting flags win over the configuration file (`undefined`: not given). */
+interface CheckArgs extends SettingFlags {
   readonly format: CheckFormat;
-  /** Flags win over the configuration file; `undefined`: not given. */
-  readonly kubernetesVersion?: KubernetesVersion;
-  readonly runtimeClasses?: readonly string[];
-  readonly requireDigest: boolean;
-  readonly failOn?: Severity;
-  readonly config?: string;
-  readonly noConfig: boolean;
   readonly allowEmpty: boolean;
   readonly maxFileBytes: number;
   readonly maxDepth: number;
@@ -211,31 +202,20 @@ function parse(argv: readonly string[]): {
   words: readonly string[];
   check: CheckArgs;
 } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        format: { type: 'string' },
-        'kubernetes-version': { type: 'string' },
-        'runtime-class': { type: 'string', multiple: true },
-        'require-digest': { type: 'boolean' },
-        'allow-empty': { type: 'boolean' },
-        'max-file-size': { type: 'string' },
-        'max-depth': { type: 'string' },
-        'fail-on': { type: 'string' },
-        config: { type: 'string' },
-        'no-config': { type: 'boolean' },
-        version: { type: 'boolean', short: 'v' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    format: { type: 'string' },
+    'kubernetes-version': { type: 'string' },
+    'runtime-class': { type: 'string', multiple: true },
+    'require-digest': { type: 'boolean' },
+    'allow-empty': { type: 'boolean' },
+    'max-file-size': { type: 'string' },
+    'max-depth': { type: 'string' },
+    'fail-on': { type: 'string' },
+    config: { type: 'string' },
+    'no-config': { type: 'boolean' },
+    version: { type: 'boolean', short: 'v' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const [command, ...paths] = positionals;
   const help = values.help === true;
   if (values.config !== undefined && values['no-config'] === true) throw new UsageError('--config and --no-config exclude each other');

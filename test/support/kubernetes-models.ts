@@ -2,13 +2,15 @@ import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kub
 import { Deployment, DaemonSet, ReplicaSet, StatefulSet } from 'kubernetes-models/apps/v1';
 import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { RuntimeClass } from 'kubernetes-models/node.k8s.io/v1';
-import { ConfigMap, Namespace, Pod, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Pod, PodTemplate, ReplicationController, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 
 type Validatable = { validate(): void };
 type ModelCtor = new (data: never) => Validatable;
 
 const MODELS: Record<string, ModelCtor> = {
   'v1/Pod': Pod as unknown as ModelCtor,
+  'v1/PodTemplate': PodTemplate as unknown as ModelCtor,
+  'v1/ReplicationController': ReplicationController as unknown as ModelCtor,
   'v1/Service': Service as unknown as ModelCtor,
   'v1/ConfigMap': ConfigMap as unknown as ModelCtor,
   'v1/Secret': Secret as unknown as ModelCtor,
