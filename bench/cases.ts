@@ -135,7 +135,7 @@ export interface CaseOptions {
 
 const NAMESPACE = 'bench';
 
-/** Where the benchmark compiles the library for the `require` cases (`tsconfig.build.json`, as `npm run build`). */
+/** Where the benchmark builds the library for the `require` cases (as `npm run build`: tsc, then scripts/bundle.ts). */
 export const LIB_DIR = path.resolve(__dirname, '..', '.bench', 'lib');
 
 /** The image of pod `i`: pinned, 50 different ones. */

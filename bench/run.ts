@@ -185,12 +185,20 @@ function runSpawn(args: readonly string[]): Promise<Sample> {
   });
 }
 
-/** Compiles the library into `LIB_DIR` exactly as `npm run build` does (tsconfig.build.json), for the require cases. */
+/**
+ * Builds the library into `LIB_DIR` exactly as `npm run build` does (`tsc -p tsconfig.build.json`, then
+ * `scripts/bundle.ts`), for the require cases.
+ */
 function buildLib(): void {
   fs.rmSync(LIB_DIR, { recursive: true, force: true });
-  const tsc = require.resolve('typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', LIB_DIR], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`building the library for the require cases failed:\n${r.stdout}${r.stderr}`);
+  const steps: ReadonlyArray<readonly string[]> = [
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', LIB_DIR],
+    ['-r', 'ts-node/register/transpile-only', path.join('scripts', 'bundle.ts'), LIB_DIR],
+  ];
+  for (const args of steps) {
+    const r = spawnSync(process.execPath, [...args], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`building the library for the require cases failed:\n${r.stdout}${r.stderr}`);
+  }
 }
 
 function median(xs: readonly number[]): number {
@@ -466,10 +474,10 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
     '  `kplus.k8s.KubePod`), in one chart, synthesized with `app.synthYaml()`. `kplus.Pod` writes its secure defaults',
     '  (security contexts, resources, pull policy `Always`); `SafePod` writes the same plus `imagePullPolicy: IfNotPresent`',
     '  and `enableServiceLinks: false`, and judges every pod at synth; the L1 writes what it is given (a fifth of the YAML).',
-    '- **require**: `require()` of the compiled main entry (`tsconfig.build.json`, as `npm run build`, into',
-    "  `.bench/lib/`, removed after the run) against `require('cdk8s-plus-27')`, each in a fresh plain `node` process",
-    '  that loads nothing else first (no ts-node). The main entry loads cdk8s-plus-27 (and cdk8s) itself, so the ratio',
-    '  is 1 + what this package adds.',
+    '- **require**: `require()` of the built main entry (`npm run build`: `tsc -p tsconfig.build.json`, then',
+    '  `scripts/bundle.ts`, which puts what the main entry loads into one file; into `.bench/lib/`, removed after the',
+    "  run) against `require('cdk8s-plus-27')`, each in a fresh plain `node` process that loads nothing else first (no",
+    '  ts-node). The main entry loads cdk8s-plus-27 (and cdk8s) itself, so the ratio is 1 + what this package adds.',
     '- **synth**: construct one chart (namespace `bench`) with N pods and synthesize the app with `app.synthYaml()` — the',
     '  same call for all three variants; it runs cdk8s validation (where SafePod judges every pod) and writes YAML. Every',
     '  pod has the same container: a pinned image, one port, two env vars. `kplus.k8s.KubePod` gets exactly the spec',

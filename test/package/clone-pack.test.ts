@@ -10,10 +10,34 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { BUNDLE_FILES, ENTRY_POINTS } from '../../scripts/bundle';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const TIMEOUT = 240_000;
+
+/** Run by node in a folder where the packed package is installed: what its entry points load and do, as JSON. */
+const PROBE = `
+const path = require('path');
+const own = () => Object.keys(require.cache).filter((f) => f.includes(path.join('node_modules', '${PKG.name}'))).map((f) => f.split('${PKG.name}' + path.sep)[1].split(path.sep).join('/')).sort();
+const main = require('${PKG.name}');
+const loadedByMain = own();
+const { App, Chart } = require('cdk8s');
+const app = new App(); const chart = new Chart(app, 'c');
+new main.SafePod(chart, 'p', { containers: [{ image: 'nginx:1.27.0' }] });
+const synthYaml = app.synthYaml();
+let synthError = '';
+const bad = new App(); new main.SafePod(new Chart(bad, 'c'), 'p', { containers: [{ image: 'nginx' }] });
+try { bad.synthYaml(); } catch (e) { synthError = String(e.message); }
+const kubernetes = require('${PKG.name}/kubernetes');
+let quantityErrorShared = false;
+try { main.ResourceQuantity.parse('not a quantity'); } catch (e) { quantityErrorShared = e instanceof kubernetes.QuantityError; }
+const explain = require('${PKG.name}/explain');
+const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'nginx:1.27.0' }] } };
+const explainFindsPod = explain.explainObjects([pod]).length;
+const pluginExports = Object.keys(require('${PKG.name}/plugin'));
+process.stdout.write(JSON.stringify({ loadedByMain, synthYaml, synthError, quantityErrorShared, explainFindsPod, pluginExports }));
+`;
 
 /** The environment without what an outer `npm test` sets for its scripts (prefixes, package fields, lifecycle). */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -82,6 +106,53 @@ describe('a clean clone of HEAD (slow: clone, build through prepack, pack, publi
     expect(
       entries.filter((f) => !/^lib\/.+(\.js|\.d\.ts)$/.test(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f)),
     ).toEqual([]);
+  });
+
+  test('the JavaScript is three bundles and four one-line entry shims (scripts/bundle.ts)', () => {
+    const shims = ENTRY_POINTS.map((e) => `lib/${e.key}.js`);
+    const bundles = Object.values(BUNDLE_FILES).map((f) => `lib/${f}`);
+    expect(entries.filter((f) => f.endsWith('.js')).sort()).toEqual([...shims, ...bundles].sort());
+  });
+
+  describe('the packed library, installed (node_modules/cdk8s-safe-pods, resolved through package.json exports)', () => {
+    let probe: Record<string, unknown>;
+
+    beforeAll(() => {
+      const installed = path.join(repo, 'installed');
+      const pkgDir = path.join(installed, 'node_modules', PKG.name);
+      fs.mkdirSync(pkgDir, { recursive: true });
+      run('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1'], tmp);
+      fs.writeFileSync(path.join(installed, 'probe.js'), PROBE);
+      probe = JSON.parse(run(process.execPath, ['probe.js'], installed).stdout) as Record<string, unknown>;
+    }, TIMEOUT);
+
+    test('require of the main entry opens two files of the package: the shim and the core bundle', () => {
+      expect(probe.loadedByMain).toEqual(['lib/_bundle/core.js', 'lib/index.js']);
+    });
+
+    test('a SafePod synthesizes, and an unpinned image fails the synth with its rule id (rules load from the lazy bundle)', () => {
+      expect(probe.synthYaml).toContain('imagePullPolicy: IfNotPresent');
+      expect(probe.synthError).toContain('image-not-pinned');
+    });
+
+    test('the entry points share one copy of each class: an error thrown through one is instanceof the export of another', () => {
+      expect(probe.quantityErrorShared).toBe(true);
+      expect(probe.explainFindsPod).toBe(1);
+      expect(probe.pluginExports).toEqual(['SafePodsValidation']);
+    });
+
+    test('the installed CLI prints the package version and checks a file', () => {
+      const bin = path.join(repo, 'installed', 'node_modules', PKG.name, PKG.bin[PKG.name]);
+      expect(run(process.execPath, [bin, '--version'], repo).stdout.trim()).toBe(PKG.version);
+      const file = path.join(repo, 'installed', 'pod.yaml');
+      fs.writeFileSync(
+        file,
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: "nginx:1.27.0", imagePullPolicy: IfNotPresent}]}\n',
+      );
+      const r = spawnSync(process.execPath, [bin, 'check', '--format', 'json', file], { cwd: repo, encoding: 'utf8', env: cleanEnv() });
+      expect(r.stderr).toBe('');
+      expect((JSON.parse(r.stdout) as { summary: { objects: number } }).summary.objects).toBe(1);
+    });
   });
 
   test('the packed CLI starts with a node shebang', () => {
