@@ -123,6 +123,8 @@ describe('a clean clone of HEAD (slow: clone, build through prepack, pack, publi
       fs.mkdirSync(pkgDir, { recursive: true });
       run('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1'], tmp);
       fs.writeFileSync(path.join(installed, 'probe.js'), PROBE);
+      // a package of its own: otherwise Node resolves the name to the clone itself (a package's self-reference)
+      fs.writeFileSync(path.join(installed, 'package.json'), JSON.stringify({ name: 'probe', private: true }));
       probe = JSON.parse(run(process.execPath, ['probe.js'], installed).stdout) as Record<string, unknown>;
     }, TIMEOUT);
 
