@@ -3,7 +3,8 @@
  *
  * Everything happens in a temp directory; the repository is only read. The pack runs in a staged copy of the
  * repository (without node_modules, lib/, dist/, .git) so `npm pack` sees every source, test and example file and
- * must leave them out through package.json `files`; lib/ is compiled into the copy with tsconfig.build.json.
+ * must leave them out through package.json `files`; lib/ is built into the copy as `npm run build` does (tsc with
+ * tsconfig.build.json, then scripts/bundle.ts).
  *
  * Installation: the tarball is extracted into `node_modules/cdk8s-safe-pods` of the temp app (what npm does with a
  * tarball) and the dependencies are symlinked from this repository's node_modules (cdk8s, cdk8s-plus-27, constructs,
@@ -15,6 +16,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { BUNDLE_FILES, ENTRY_POINTS } from '../../scripts/bundle';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -72,11 +74,13 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
       recursive: true,
       filter: (src) => !NOT_STAGED.has(path.basename(src)) || path.dirname(src) !== ROOT,
     });
+    // `npm run build`: tsc, then the bundles
     run(
       process.execPath,
       [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(stage, 'lib')],
       ROOT,
     );
+    run(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join('scripts', 'bundle.ts'), path.join(stage, 'lib')], ROOT);
     const packed = JSON.parse(
       run('npm', ['pack', '--json', '--ignore-scripts', '--offline', '--pack-destination', tmp, '--cache', path.join(tmp, 'npm-cache')], stage),
     ) as Array<{ filename: string; files: Array<{ path: string }> }>;
@@ -102,13 +106,18 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
     for (const f of TOP_LEVEL_FILES) expect(files).toContain(f);
   });
 
-  test('has a .js and a .d.ts for every module of src/, and nothing compiled from elsewhere', () => {
+  test('has a .d.ts for every module of src/ and nothing compiled from elsewhere; the JavaScript is the bundles and the entry shims', () => {
     const libFiles = files.filter((f) => f.startsWith('lib/'));
-    for (const f of libFiles) expect(fs.existsSync(path.join(ROOT, sourceOf(f)))).toBe(true);
-    const js = new Set(libFiles.filter((f) => f.endsWith('.js')).map(sourceOf));
-    const dts = new Set(libFiles.filter((f) => f.endsWith('.d.ts')).map(sourceOf));
-    expect([...js].sort()).toEqual([...dts].sort());
-    expect(js.has('src/index.ts')).toBe(true);
+    const dts = libFiles.filter((f) => f.endsWith('.d.ts'));
+    for (const f of dts) expect(fs.existsSync(path.join(ROOT, sourceOf(f)))).toBe(true);
+    const sources = fs
+      .readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `src/${f.split(path.sep).join('/')}`);
+    expect(dts.map(sourceOf).sort()).toEqual(sources.sort());
+    const js = libFiles.filter((f) => f.endsWith('.js'));
+    const expected = [...ENTRY_POINTS.map((e) => `lib/${e.key}.js`), ...Object.values(BUNDLE_FILES).map((f) => `lib/${f}`)];
+    expect(js.sort()).toEqual(expected.sort());
   });
 
   test('packs every entry point of package.json whose source exists (main, types, exports, bin)', () => {
@@ -158,13 +167,15 @@ describe('the npm package (slow: build, pack, install into a temp app)', () => {
     'exposes package.json and refuses deep imports of internals through the exports map',
     () => {
       expect(node(app, `process.stdout.write(require('cdk8s-safe-pods/package.json').name)`)).toBe(PKG.name);
-      expect(fs.existsSync(path.join(app, 'node_modules', PKG.name, 'lib', 'constructs', '_synth-pass.js'))).toBe(true);
-      const code = node(
-        app,
-        `try { require('cdk8s-safe-pods/lib/constructs/_synth-pass'); process.stdout.write('loaded'); }
+      for (const internal of ['lib/_bundle/core.js', 'lib/constructs/_synth-pass.d.ts']) {
+        expect(fs.existsSync(path.join(app, 'node_modules', PKG.name, internal))).toBe(true);
+        const code = node(
+          app,
+          `try { require('cdk8s-safe-pods/${internal.replace(/\.d\.ts$/, '')}'); process.stdout.write('loaded'); }
        catch (e) { process.stdout.write(String(e.code)); }`,
-      );
-      expect(code).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+        );
+        expect(code).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+      }
     },
     PROCESS_TIMEOUT,
   );
