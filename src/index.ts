@@ -72,7 +72,7 @@ export { RULES, RULE_CATALOGUE } from './rules/catalogue';
 export { Severity, Origin } from './rules/types';
 export type { Finding, RuleFinding, Rule, RuleInfo, RuleSetting, JudgeContext, PodSubject } from './rules/types';
 export type { ContainerRef, EnvRef, EnvFromRef } from './rules/normalize';
-export { checkObjects } from './rules/check';
+export { checkObjects } from './constructs/_judge';
 export type { CheckOptions, CheckResult, ObjectFinding } from './rules/check';
 export { formatFinding } from './rules/format';
 export type { FindingSubject } from './rules/format';

@@ -1,11 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { JsonObject, RuntimeClassFacts, ServiceFacts } from '../k8s/shapes';
-import { contextFor } from '../rules/check';
 import type { ObjectFacts } from '../rules/normalize';
-import { isRuntimeClass, isService, runtimeClassFactsOf, serviceFactsOf } from '../rules/normalize';
 import type { JudgeContext } from '../rules/types';
 import { Origin } from '../rules/types';
+import { judgeModules } from './_judge';
 import type { SynthPass } from './_synth-pass';
 import type { ResolvedSafePodsSettings } from './settings';
 
@@ -13,6 +12,7 @@ import type { ResolvedSafePodsSettings } from './settings';
 function appFacts(scope: IConstruct): ObjectFacts {
   const services: ServiceFacts[] = [];
   const runtimeClasses = new Map<string, RuntimeClassFacts>();
+  const { isService, isRuntimeClass, serviceFactsOf, runtimeClassFactsOf } = judgeModules();
   for (const c of scope.node.root.node.findAll()) {
     if (!ApiObject.isApiObject(c) || (c.kind !== 'Service' && c.kind !== 'RuntimeClass')) continue;
     const json = c.toJson() as JsonObject;
@@ -38,7 +38,7 @@ export function judgeContextFor(
   origin: Origin = Origin.MANIFEST,
 ): JudgeContext {
   const build = (facts: ObjectFacts): JudgeContext => {
-    const ctx = contextFor(facts, {
+    const ctx = judgeModules().contextFor(facts, {
       kubernetesVersion: settings.kubernetesVersion,
       requireDigest: settings.requireDigest,
       runtimeClasses: settings.runtimeClasses,

@@ -20,12 +20,11 @@ import type { JsonObject, RuntimeClassFacts } from '../k8s/shapes';
 import { HOOK_POSITIONS, ImagePullPolicy } from '../k8s/shapes';
 import { RULES } from '../rules/catalogue';
 import { formatFinding } from '../rules/format';
-import { judgeSubject } from '../rules/judge';
-import { subjectsOf } from '../rules/normalize';
 import { hasVisibleText, suppressionKey } from '../rules/suppressions';
 import type { Finding } from '../rules/types';
 import { Origin, Severity } from '../rules/types';
 import { judgeContextFor } from './_app-facts';
+import { judgeModules } from './_judge';
 import type { SynthPass } from './_synth-pass';
 import { synthPassOf } from './_synth-pass';
 import type { IRuntimeClass } from './runtime-class';
@@ -447,6 +446,7 @@ export class PodSafety {
     // a class the cluster provides (RuntimeClass.fromName) is known to exist for this pod
     const declared = this.runtimeClass !== undefined && typeof this.runtimeClass !== 'string' ? [this.runtimeClass.facts()] : NO_RUNTIME_CLASSES;
     const ctx = judgeContextFor(this.owner, settings, pass, declared, Origin.CONSTRUCT);
+    const { subjectsOf, judgeSubject } = judgeModules();
     const subjects = subjectsOf(json);
     // a pod is one subject: its findings as the judge returns them
     if (subjects.length === 1) return judgeSubject(subjects[0], ctx, RULES);

@@ -12,8 +12,8 @@ import { planPodShutdown, rolloutTerminations } from '../hooks/shutdown';
 import { HookPosition } from '../hooks/types';
 import { decodeLifecycle } from '../hooks/validate';
 import type { JsonObject, LifecycleHandlerJson } from '../k8s/shapes';
-import { subjectsOf } from '../rules/normalize';
 import { judgeContextFor } from './_app-facts';
+import { judgeModules } from './_judge';
 import { PodSafety } from './_pod-safety';
 import { serviceLinkEnv } from './service-facts';
 import { SafePodsSettings } from './settings';
@@ -71,7 +71,7 @@ function at(obj: unknown, path: readonly string[]): unknown {
  */
 export function shutdownPlanOf(owner: kplus.AbstractPod): ShutdownPlan {
   const json = PodSafety.of(owner).toJson();
-  const subject = subjectsOf(json)[0];
+  const subject = judgeModules().subjectsOf(json)[0];
   if (subject === undefined) return planPodShutdown({ containers: [] });
   const version = SafePodsSettings.of(owner).kubernetesVersion;
   const declared = parseHookBudgetAnnotation(subject.annotations[HOOK_BUDGETS_ANNOTATION]).budgets;

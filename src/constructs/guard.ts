@@ -5,11 +5,10 @@ import { defaultPullPolicy } from '../image/pull-policy';
 import type { JsonObject } from '../k8s/shapes';
 import { RULES } from '../rules/catalogue';
 import { formatFinding } from '../rules/format';
-import { judgeSubject } from '../rules/judge';
-import { subjectsOf } from '../rules/normalize';
 import type { Finding } from '../rules/types';
 import { Severity } from '../rules/types';
 import { judgeContextFor } from './_app-facts';
+import { judgeModules } from './_judge';
 import { PodSafety } from './_pod-safety';
 import { synthPassOf } from './_synth-pass';
 import type { ResolvedSafePodsSettings } from './settings';
@@ -91,6 +90,7 @@ function namespaceOf(obj: ApiObject): { namespace?: string } {
 
 function judgeObject(obj: ApiObject, settings: ResolvedSafePodsSettings, inSynth: boolean): Finding[] {
   const ctx = judgeContextFor(obj, settings, inSynth ? synthPassOf(obj) : undefined);
+  const { subjectsOf, judgeSubject } = judgeModules();
   const out: Finding[] = [];
   for (const subject of subjectsOf(obj.toJson())) out.push(...judgeSubject(subject, ctx, RULES));
   return out;
@@ -110,7 +110,7 @@ function pointer(path: string): string {
 }
 
 function fill(obj: ApiObject, settings: ResolvedSafePodsSettings): void {
-  for (const subject of subjectsOf(obj.toJson() as JsonObject)) {
+  for (const subject of judgeModules().subjectsOf(obj.toJson() as JsonObject)) {
     for (const ref of subject.containers) {
       if (ref.container.imagePullPolicy === undefined && !ref.malformed.has('imagePullPolicy')) {
         const policy = defaultPullPolicy(ref.container.image ?? '', { kubernetesVersion: settings.kubernetesVersion });

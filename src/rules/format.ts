@@ -3,10 +3,12 @@
  * `[construct path]` prefix), the chart guard, the validation plugin and the CLI all print `formatFinding`.
  */
 import type { SourceLocation } from '../k8s/shapes';
-import { describeObject } from './normalize';
 import type { Finding } from './types';
 
-export { describeObject } from './normalize';
+/** `Deployment "web"`, `Pod "prod/api"`: how a finding names its object. */
+export function describeObject(kind: string, name: string, namespace?: string): string {
+  return `${kind} ${JSON.stringify(namespace !== undefined && namespace !== '' ? `${namespace}/${name}` : name)}`;
+}
 
 /** `deploy.yaml:12:7`, `deploy.yaml:12` or `deploy.yaml (document 2)`, for messages. */
 export function describeSource(source: SourceLocation): string {

@@ -872,11 +872,6 @@ function imageChangeContainers(obj: JsonObject, group: string): ReadonlySet<stri
   return names.size > 0 ? names : undefined;
 }
 
-/** `Deployment "web"`, `Pod "prod/api"`: how a finding names its object. */
-export function describeObject(kind: string, name: string, namespace?: string): string {
-  return `${kind} ${JSON.stringify(namespace !== undefined && namespace !== '' ? `${namespace}/${name}` : name)}`;
-}
-
 /** Options of `subjectsOf`. */
 export interface SubjectsOfOptions {
   /**
