@@ -135,6 +135,17 @@ class Problems {
 }
 
 /**
+ * Whether an element of a list of objects (`env[2]`, `ports[0]`, `containers[1]`) is an object; when it is not,
+ * the problem is reported (a `null` element, or one of another type).
+ */
+function isObjectElement(e: unknown, field: string, problems: Problems, container?: string): e is JsonObject {
+  if (isJsonObject(e)) return true;
+  if (e === null) problems.nullElement(field, container);
+  else problems.wrongType(field, e, 'object', container);
+  return false;
+}
+
+/**
  * Reads `obj[key]` as the expected type: the value when it has it; `undefined` when absent or `null` (JSON null is an
  * absent field to Kubernetes); otherwise reports it and returns `undefined`.
  */
@@ -488,14 +499,7 @@ function readContainer(raw: JsonObject, list: ContainerKind, index: number, spec
       }
       cleanEnv = false;
       const ef = `${path}.env[${i}]`;
-      if (e === null) {
-        problems.nullElement(ef, name);
-        continue;
-      }
-      if (!isJsonObject(e)) {
-        problems.wrongType(ef, e, 'object', name);
-        continue;
-      }
+      if (!isObjectElement(e, ef, problems, name)) continue;
       const envName = read<string>(e, 'name', 'string', `${ef}.name`, problems, name);
       const value = read<string>(e, 'value', 'string', `${ef}.value`, problems, name);
       const valueFrom = read<JsonObject>(e, 'valueFrom', 'object', `${ef}.valueFrom`, problems, name);
@@ -520,14 +524,7 @@ function readContainer(raw: JsonObject, list: ContainerKind, index: number, spec
         continue;
       }
       const ef = `${path}.envFrom[${i}]`;
-      if (e === null) {
-        problems.nullElement(ef, name);
-        continue;
-      }
-      if (!isJsonObject(e)) {
-        problems.wrongType(ef, e, 'object', name);
-        continue;
-      }
+      if (!isObjectElement(e, ef, problems, name)) continue;
       const prefix = read<string>(e, 'prefix', 'string', `${ef}.prefix`, problems, name);
       const configMapRef = read<JsonObject>(e, 'configMapRef', 'object', `${ef}.configMapRef`, problems, name);
       const secretRef = read<JsonObject>(e, 'secretRef', 'object', `${ef}.secretRef`, problems, name);
@@ -549,11 +546,7 @@ function readContainer(raw: JsonObject, list: ContainerKind, index: number, spec
     else {
       const good = ports.filter((p, i) => {
         const pf = `${path}.ports[${i}]`;
-        if (!isJsonObject(p)) {
-          if (p === null) problems.nullElement(pf, name);
-          else problems.wrongType(pf, p, 'object', name);
-          return false;
-        }
+        if (!isObjectElement(p, pf, problems, name)) return false;
         const port = read(p, 'containerPort', 'integer', `${pf}.containerPort`, problems, name);
         const pname = read(p, 'name', 'string', `${pf}.name`, problems, name);
         const protocol = read(p, 'protocol', 'string', `${pf}.protocol`, problems, name);
@@ -832,10 +825,7 @@ function readPodSpec(raw: JsonObject, specPath: string, problems: Problems): { s
     let typed: ContainerJson[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const c: unknown = value[i];
-      if (c === null || !isJsonObject(c)) {
-        const field = `${specPath}.${list}[${i}]`;
-        if (c === null) problems.nullElement(field);
-        else problems.wrongType(field, c, 'object');
+      if (!isObjectElement(c, `${specPath}.${list}[${i}]`, problems)) {
         typed ??= (value as ContainerJson[]).slice(0, i);
         continue;
       }
