@@ -321,7 +321,7 @@ function report(results: Result[], options: CaseOptions, env: { start: Date; com
   lines.push('');
   const [ours, baseline] = Object.keys(REQUIRE_VARIANTS);
   const requireRatio = both(`require/${ours}`, `require/${baseline}`);
-  lines.push('`require` of the main entry (compiled `lib/index.js`) in a fresh process:', '');
+  lines.push('`require` of the main entry (`lib/index.js` as `npm run build` writes it: a shim over the core bundle) in a fresh process:', '');
   lines.push('| ratio | wall time | CPU time |', '| --- | ---: | ---: |');
   lines.push(
     `| require('${ours}') / require('${baseline}') | ${requireRatio.value === undefined ? '–' : fmtRatio(requireRatio.value)} | ` +
