@@ -16,7 +16,7 @@ import { RULES } from '../rules/catalogue';
 import { judgeSubject } from '../rules/judge';
 import type { CheckOptions } from '../rules/check';
 import { contextFor, factsOf } from '../rules/check';
-import { subjectsOf } from '../rules/normalize';
+import { isJsonObject, subjectsOf } from '../rules/normalize';
 import type { Finding, JudgeContext, PodSubject } from '../rules/types';
 import { admitPod } from '../runtime-class/admission';
 import { containerRequests, effectiveRequestStrings } from '../runtime-class/requests';
@@ -25,7 +25,7 @@ import { explainEnvironment } from './environment';
 import { configSourcesOf } from './facts';
 import { explainHostname } from './hostname';
 import type { ReadContainer, ReadPodSpec } from './read';
-import { isObject, Reader, readPodSpec } from './read';
+import { readPodSpec } from './read';
 import { explainTimeline, laneKindOf } from './timeline';
 import type {
   ConfigSourceFacts,
@@ -49,7 +49,7 @@ function message(e: unknown): string {
 function at(obj: unknown, path: readonly string[]): unknown {
   let cur = obj;
   for (const key of path) {
-    if (!isObject(cur)) return undefined;
+    if (!isJsonObject(cur)) return undefined;
     cur = cur[key];
   }
   return cur;
@@ -57,6 +57,13 @@ function at(obj: unknown, path: readonly string[]): unknown {
 
 function str(x: unknown): string | undefined {
   return typeof x === 'string' ? x : undefined;
+}
+
+/** The string values of a map (labels, annotations); the API server refuses any other. */
+function stringsOf(x: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isJsonObject(x)) for (const [k, v] of Object.entries(x)) if (typeof v === 'string') out[k] = v;
+  return out;
 }
 
 const EMPTY_TIMELINE: ExplainedTimeline = {
@@ -242,21 +249,18 @@ function explainSubject(
   version: KubernetesVersion,
   problems: ExplainProblem[],
 ): ExplainedPod {
-  const r = new Reader();
   const template = !subject.isPod;
   const podSpecField = subject.podSpecPath;
-  // the explanation reads the pod spec as written (its own reader says what it assumed for a field of the wrong type)
-  const raw = at(object, podSpecField.split('.'));
-  const spec = readPodSpec(r, isObject(raw) ? raw : {}, podSpecField);
-  const metadata = isObject(object.metadata) ? object.metadata : {};
-  const name = r.str(metadata, 'name', 'metadata');
-  const generateName = r.str(metadata, 'generateName', 'metadata');
+  // the pod spec as the judge normalised it: a field of the wrong type is its field-type-invalid finding, read as absent
+  const spec = readPodSpec(subject);
+  const metadata = isJsonObject(object.metadata) ? object.metadata : {};
+  const name = str(metadata.name);
+  const generateName = str(metadata.generateName);
   const namespace = subject.namespace;
-  const podMetaPath = podMetadataPath(podSpecField);
-  const podMeta = at(object, podMetaPath);
-  const podMetaObj = isObject(podMeta) ? podMeta : {};
-  const labels = r.stringMap(podMetaObj, 'labels', podMetaPath.join('.')) ?? {};
-  const annotations = r.stringMap(podMetaObj, 'annotations', podMetaPath.join('.')) ?? {};
+  const podMeta = at(object, podMetadataPath(podSpecField));
+  const podMetaObj = isJsonObject(podMeta) ? podMeta : {};
+  const labels = stringsOf(podMetaObj.labels);
+  const annotations = stringsOf(podMetaObj.annotations);
   const links = spec.enableServiceLinks !== false;
 
   const services = serviceVariables(context.services ?? [], namespace, links, context.kubernetesServiceIP, problems);
@@ -335,7 +339,7 @@ function explainSubject(
     containers,
     timeline,
     findings: findings.filter((f) => f.container === undefined || !names.has(f.container)),
-    problems: [...r.problems, ...problems],
+    problems,
   };
 }
 
@@ -345,7 +349,8 @@ function explainSubject(
  * environment with sources, the command after expansion, the image and its pull policy, the requests and the judge's
  * findings; per pod the RuntimeClass admission, the scheduling after it, and the start and stop timeline.
  *
- * Never throws: an object that is not pod-bearing, or fields of the wrong JSON type, are reported in `problems`.
+ * Never throws: an object that is not pod-bearing is reported in `problems`; a field of the wrong JSON type is a
+ * `field-type-invalid` finding of the judge (the pod spec is read once, by its normaliser) and is read as absent.
  */
 export function explainPod(object: unknown, context: ExplainContext = {}): ExplainedPod {
   const problems: ExplainProblem[] = [];
@@ -356,7 +361,7 @@ export function explainPod(object: unknown, context: ExplainContext = {}): Expla
   }
   try {
     const subject = subjectsOf(object)[0];
-    if (subject === undefined || !isObject(object)) {
+    if (subject === undefined || !isJsonObject(object)) {
       const kind = str(at(object, ['kind']));
       problems.push({
         field: '',
@@ -390,7 +395,7 @@ export interface ExplainObjectsOptions extends CheckOptions {
  * judge). Returns one result per pod-bearing object, in order.
  */
 export function explainObjects(objects: ReadonlyArray<LocatedObject | JsonObject>, options: ExplainObjectsOptions = {}): ExplainedPod[] {
-  const plain = objects.map((o) => (isObject(o) && 'object' in o && !('kind' in o) ? (o as unknown as LocatedObject).object : o));
+  const plain = objects.map((o) => (isJsonObject(o) && 'object' in o && !('kind' in o) ? (o as unknown as LocatedObject).object : o));
   const judgeContext = contextFor(factsOf(plain), options);
   const context: ExplainContext = {
     ...judgeContext,

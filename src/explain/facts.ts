@@ -4,12 +4,12 @@
  * merged into on write) (`kubelet_pods.go makeEnvironmentVariables`). Secret values are never kept.
  */
 import type { LocatedObject } from '../k8s/shapes';
-import { isObject } from './read';
+import { isJsonObject } from '../rules/normalize';
 import type { ConfigSourceFacts } from './types';
 import { ConfigSourceKind } from './types';
 
 function unwrap(x: unknown): unknown {
-  return isObject(x) && 'object' in x && !('kind' in x) ? (x as unknown as LocatedObject).object : x;
+  return isJsonObject(x) && 'object' in x && !('kind' in x) ? (x as unknown as LocatedObject).object : x;
 }
 
 /** The ConfigMaps (`v1`) and Secrets (`v1`) among `objects` (plain JSON or `LocatedObject`s); a later one of the same name wins. */
@@ -17,18 +17,18 @@ export function configSourcesOf(objects: Iterable<unknown>): ConfigSourceFacts[]
   const byKey = new Map<string, ConfigSourceFacts>();
   for (const item of objects) {
     const o = unwrap(item);
-    if (!isObject(o) || o.apiVersion !== 'v1' || (o.kind !== 'ConfigMap' && o.kind !== 'Secret')) continue;
-    const metadata = isObject(o.metadata) ? o.metadata : {};
+    if (!isJsonObject(o) || o.apiVersion !== 'v1' || (o.kind !== 'ConfigMap' && o.kind !== 'Secret')) continue;
+    const metadata = isJsonObject(o.metadata) ? o.metadata : {};
     const name = typeof metadata.name === 'string' ? metadata.name : '';
     const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
-    const data = isObject(o.data) ? o.data : {};
+    const data = isJsonObject(o.data) ? o.data : {};
     let facts: ConfigSourceFacts;
     if (o.kind === 'ConfigMap') {
       const values: Record<string, string> = {};
       for (const [k, v] of Object.entries(data)) values[k] = typeof v === 'string' ? v : String(v);
       facts = { kind: ConfigSourceKind.CONFIG_MAP, name, ...(namespace !== undefined ? { namespace } : {}), keys: Object.keys(values), values };
     } else {
-      const stringData = isObject(o.stringData) ? o.stringData : {};
+      const stringData = isJsonObject(o.stringData) ? o.stringData : {};
       const keys = [...new Set([...Object.keys(data), ...Object.keys(stringData)])];
       facts = { kind: ConfigSourceKind.SECRET, name, ...(namespace !== undefined ? { namespace } : {}), keys };
     }

@@ -87,7 +87,10 @@ export interface ExplainContext {
 
 // ---- problems --------------------------------------------------------------------------------------------------
 
-/** A part of the object that could not be read (wrong JSON type, unparsable value): reported, never thrown. */
+/**
+ * A part of the object the explanation could not use (not a pod-bearing object, a quantity that does not parse):
+ * reported, never thrown. A field of the wrong JSON type is a `field-type-invalid` finding of the judge instead.
+ */
 export interface ExplainProblem {
   /** The field, as a path from the object's root, e.g. `spec.containers[0].env[2].value`. */
   readonly field: string;
@@ -582,7 +585,7 @@ export interface ExplainedPod {
   readonly timeline: ExplainedTimeline;
   /** The judge's findings that concern the pod as a whole (container findings are on each container). */
   readonly findings: readonly Finding[];
-  /** Parts of the object that could not be read, and what was assumed instead. */
+  /** Parts of the object the explanation could not use, and what was assumed instead (wrong JSON types are findings). */
   readonly problems: readonly ExplainProblem[];
 }
 

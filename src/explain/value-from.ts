@@ -9,7 +9,7 @@
 import { splitSubscriptedPath } from '../env/field-refs';
 import { ResourceQuantity } from '../k8s/quantity';
 import type { JsonObject } from '../k8s/shapes';
-import { isObject } from './read';
+import { isJsonObject } from '../rules/normalize';
 import type { ReadContainer } from './read';
 import type { ConfigSourceFacts } from './types';
 import { ConfigSourceKind, EnvSourceKind } from './types';
@@ -174,9 +174,9 @@ function keyRefValue(ref: JsonObject, kind: ConfigSourceKind, pod: PodFacts): Va
 
 /** The value of `env[].valueFrom` for `container`, as far as it is known at synth. */
 export function valueFromValue(valueFrom: JsonObject, container: ReadContainer, pod: PodFacts): ValueFromResult {
-  if (isObject(valueFrom.fieldRef)) return fieldRefValue(valueFrom.fieldRef, pod);
-  if (isObject(valueFrom.resourceFieldRef)) return resourceFieldRefValue(valueFrom.resourceFieldRef, container, pod);
-  if (isObject(valueFrom.configMapKeyRef)) return keyRefValue(valueFrom.configMapKeyRef, ConfigSourceKind.CONFIG_MAP, pod);
-  if (isObject(valueFrom.secretKeyRef)) return keyRefValue(valueFrom.secretKeyRef, ConfigSourceKind.SECRET, pod);
+  if (isJsonObject(valueFrom.fieldRef)) return fieldRefValue(valueFrom.fieldRef, pod);
+  if (isJsonObject(valueFrom.resourceFieldRef)) return resourceFieldRefValue(valueFrom.resourceFieldRef, container, pod);
+  if (isJsonObject(valueFrom.configMapKeyRef)) return keyRefValue(valueFrom.configMapKeyRef, ConfigSourceKind.CONFIG_MAP, pod);
+  if (isJsonObject(valueFrom.secretKeyRef)) return keyRefValue(valueFrom.secretKeyRef, ConfigSourceKind.SECRET, pod);
   return { value: '<valueFrom>', known: false, source: 'valueFrom (no readable source)', sourceKind: EnvSourceKind.DOWNWARD_API };
 }

@@ -203,6 +203,48 @@ export interface PodSpecJson {
      */
     readonly name?: string;
   }>;
+  /**
+   * The pod's hostname.
+   *
+   * @default - the pod's name
+   */
+  readonly hostname?: string;
+  /**
+   * The subdomain of the pod's FQDN (`<hostname>.<subdomain>.<namespace>.svc.<cluster-domain>`).
+   *
+   * @default - no FQDN
+   */
+  readonly subdomain?: string;
+  /**
+   * Whether the kernel hostname is the FQDN.
+   *
+   * @default false
+   */
+  readonly setHostnameAsFQDN?: boolean;
+  /**
+   * Whether the pod uses the node's network namespace (and its hostname).
+   *
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
+  /**
+   * The ServiceAccount the pod runs as.
+   *
+   * @default - `serviceAccount`, else "default"
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * The deprecated alias of `serviceAccountName`.
+   *
+   * @default - none
+   */
+  readonly serviceAccount?: string;
+  /**
+   * The node the pod is bound to.
+   *
+   * @default - chosen by the scheduler
+   */
+  readonly nodeName?: string;
   /** Other pod spec fields, carried as they are. */
   readonly [key: string]: unknown;
 }

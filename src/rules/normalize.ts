@@ -772,7 +772,7 @@ function annotationsAt(metadata: unknown, field: string, into: Record<string, st
   }
 }
 
-/** The fields of a pod spec that rules read, and their types. */
+/** The fields of a pod spec that rules and explain read, and their types. */
 const POD_SCALARS: ReadonlyArray<{ readonly key: string; readonly expected: Expected }> = [
   { key: 'enableServiceLinks', expected: 'boolean' },
   { key: 'runtimeClassName', expected: 'string' },
@@ -782,6 +782,12 @@ const POD_SCALARS: ReadonlyArray<{ readonly key: string; readonly expected: Expe
   { key: 'restartPolicy', expected: 'string' },
   { key: 'tolerations', expected: 'list' },
   { key: 'imagePullSecrets', expected: 'list' },
+  // read by explain (hostname, downward API values)
+  { key: 'setHostnameAsFQDN', expected: 'boolean' },
+  { key: 'hostNetwork', expected: 'boolean' },
+  { key: 'serviceAccountName', expected: 'string' },
+  { key: 'serviceAccount', expected: 'string' },
+  { key: 'nodeName', expected: 'string' },
 ];
 
 /** The maps of a pod spec that rules read, and the type of their values. */
