@@ -5,6 +5,7 @@
  */
 import { DEFAULTS } from '../defaults';
 import { HOOK_BUDGETS_ANNOTATION } from '../hooks/budget';
+import { builtInPodPaths } from '../rules/normalize';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../rules/suppressions';
 import { and, ifThen, matches, not, or, str, strList, v } from './cel';
 import type { AdmissionVariable, CheckContext } from './check';
@@ -26,70 +27,30 @@ export interface PodKind {
   readonly templateMeta: readonly (readonly string[])[];
 }
 
-/** Every built-in kind with a pod spec (the kinds `subjectsOf` judges), with the group and version Kubernetes 1.30+ serves. */
-export const POD_KINDS: readonly PodKind[] = Object.freeze([
-  { kind: 'Pod', group: '', version: 'v1', resource: 'pods', spec: ['spec'], templateMeta: [] },
-  {
-    kind: 'ReplicationController',
-    group: '',
-    version: 'v1',
-    resource: 'replicationcontrollers',
-    spec: ['spec', 'template', 'spec'],
-    templateMeta: [['spec', 'template', 'metadata']],
-  },
-  { kind: 'PodTemplate', group: '', version: 'v1', resource: 'podtemplates', spec: ['template', 'spec'], templateMeta: [['template', 'metadata']] },
-  {
-    kind: 'Deployment',
-    group: 'apps',
-    version: 'v1',
-    resource: 'deployments',
-    spec: ['spec', 'template', 'spec'],
-    templateMeta: [['spec', 'template', 'metadata']],
-  },
-  {
-    kind: 'StatefulSet',
-    group: 'apps',
-    version: 'v1',
-    resource: 'statefulsets',
-    spec: ['spec', 'template', 'spec'],
-    templateMeta: [['spec', 'template', 'metadata']],
-  },
-  {
-    kind: 'DaemonSet',
-    group: 'apps',
-    version: 'v1',
-    resource: 'daemonsets',
-    spec: ['spec', 'template', 'spec'],
-    templateMeta: [['spec', 'template', 'metadata']],
-  },
-  {
-    kind: 'ReplicaSet',
-    group: 'apps',
-    version: 'v1',
-    resource: 'replicasets',
-    spec: ['spec', 'template', 'spec'],
-    templateMeta: [['spec', 'template', 'metadata']],
-  },
-  {
-    kind: 'Job',
-    group: 'batch',
-    version: 'v1',
-    resource: 'jobs',
-    spec: ['spec', 'template', 'spec'],
-    templateMeta: [['spec', 'template', 'metadata']],
-  },
-  {
-    kind: 'CronJob',
-    group: 'batch',
-    version: 'v1',
-    resource: 'cronjobs',
-    spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-    templateMeta: [
-      ['spec', 'jobTemplate', 'metadata'],
-      ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
-    ],
-  },
-] as PodKind[]);
+/** The group, version and resource Kubernetes 1.30+ serves for each built-in kind with a pod spec. */
+const SERVED: ReadonlyArray<Pick<PodKind, 'kind' | 'group' | 'version' | 'resource'>> = [
+  { kind: 'Pod', group: '', version: 'v1', resource: 'pods' },
+  { kind: 'ReplicationController', group: '', version: 'v1', resource: 'replicationcontrollers' },
+  { kind: 'PodTemplate', group: '', version: 'v1', resource: 'podtemplates' },
+  { kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments' },
+  { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets' },
+  { kind: 'DaemonSet', group: 'apps', version: 'v1', resource: 'daemonsets' },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets' },
+  { kind: 'Job', group: 'batch', version: 'v1', resource: 'jobs' },
+  { kind: 'CronJob', group: 'batch', version: 'v1', resource: 'cronjobs' },
+];
+
+/**
+ * Every built-in kind with a pod spec (the kinds `subjectsOf` judges), with the group and version Kubernetes 1.30+
+ * serves; where the pod spec and the template metadata sit comes from the judge's own table (`builtInPodPaths`).
+ */
+export const POD_KINDS: readonly PodKind[] = Object.freeze(
+  SERVED.map((k) => {
+    const paths = builtInPodPaths(k.kind);
+    if (paths === undefined) throw new Error(`admission: the judge has no pod spec path for ${k.kind}`);
+    return { ...k, spec: paths.spec, templateMeta: paths.templateMeta };
+  }),
+);
 
 /** Name of the policy annotation listing the rule ids a policy enforces. */
 export const RULES_ANNOTATION = 'safe-pods.cdk8s.io/rules';

@@ -680,6 +680,18 @@ const BUILT_IN_WORKLOADS: Readonly<Record<string, { readonly groups: readonly st
 };
 
 /**
+ * Where the pod spec of a built-in kind sits, and the metadata whose annotations apply to its pods (outermost
+ * first); `undefined` for a kind that holds none. Admission policies reach the pod spec by the same paths.
+ */
+export function builtInPodPaths(
+  kind: string,
+): { readonly spec: readonly string[]; readonly templateMeta: readonly (readonly string[])[] } | undefined {
+  if (!Object.prototype.hasOwnProperty.call(BUILT_IN_WORKLOADS, kind)) return undefined;
+  const { spec, templateMeta } = BUILT_IN_WORKLOADS[kind].shape;
+  return { spec, templateMeta };
+}
+
+/**
  * API groups of Kubernetes itself. An object of these groups that is not one of the workloads above holds no pod
  * spec; an object of any other group (a custom resource) is searched for a pod template by shape.
  */
