@@ -24,22 +24,12 @@ export interface ServiceVariable {
   readonly known: boolean;
 }
 
-interface Slot {
-  readonly name: string;
-  readonly value: string;
-  readonly known: boolean;
-  readonly source: string;
-  readonly sourceKind: EnvSourceKind;
-  /**
-   * The field that sets the variable.
-   *
-   * @default - injected by the kubelet
-   */
-  readonly field?: string;
+/** A variable while the environment is assembled: `ExplainedEnvVar` with lists still growing. */
+type Slot = Omit<ExplainedEnvVar, 'references' | 'shadowed' | 'dependsOn'> & {
   readonly references: ExplainedReference[];
   readonly shadowed: ShadowedEnvEntry[];
   readonly dependsOn: Set<string>;
-}
+};
 
 interface UnknownSource {
   readonly label: string;

@@ -10,6 +10,7 @@ import { ExitCode, runCli } from '../../src/cli/run';
 import { readManifestText } from '../../src/io/manifests';
 import { CliProcess } from './cli-process';
 import type { ProcessRun } from './cli-process';
+import { bestCpuMs } from '../support/cpu';
 
 const HOSTILE = path.join(__dirname, '..', 'fixtures', 'hostile');
 
@@ -234,16 +235,7 @@ describe('reading stays linear', () => {
    * The least CPU time (this process, every thread) of three runs, in milliseconds: CPU time, not wall time, so that
    * other jobs sharing the machine do not count.
    */
-  function fastest(f: () => void): number {
-    let best = Infinity;
-    for (let i = 0; i < 3; i++) {
-      const t0 = process.cpuUsage();
-      f();
-      const t = process.cpuUsage(t0);
-      best = Math.min(best, (t.user + t.system) / 1000);
-    }
-    return Math.max(best, 1);
-  }
+  const fastest = (f: () => void): number => Math.max(bestCpuMs(f, 3), 1);
 
   /** Reads `make(n)` and locates every object's first container image (what findings do). */
   function readAndLocate(text: string): void {

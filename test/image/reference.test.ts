@@ -9,6 +9,7 @@ import {
   hasEdgeWhitespace,
   referenceGrammarFor,
 } from '../../src/image/reference';
+import { bestCpuMs } from '../support/cpu';
 import { GRAMMARS, IMAGE_REF_CASES, expectedVerdict, label } from './vectors';
 
 const V2_8 = ReferenceGrammar.DOCKER_DISTRIBUTION_V2_8;
@@ -414,14 +415,9 @@ describe('properties', () => {
     // CPU time (the best of five) at sizes 10× apart: a backtracking (super-linear) grammar grows 100× or more
     const cpuMs = (n: number): number => {
       const text = make(n);
-      let best = Infinity;
-      for (let r = 0; r < 5; r++) {
-        const start = process.cpuUsage();
+      return bestCpuMs(() => {
         for (let k = 0; k < 10; k++) for (const grammar of GRAMMARS) ImageReference.tryParse(text, { grammar });
-        const used = process.cpuUsage(start);
-        best = Math.min(best, (used.user + used.system) / 1000);
-      }
-      return best;
+      });
     };
     cpuMs(300); // warm up
     const small = cpuMs(3_000);

@@ -6,6 +6,7 @@
  * CPU time, not wall time, so a busy machine does not make this flaky.
  */
 import { checkObjects } from '../../src/rules/check';
+import { bestCpuMs } from '../support/cpu';
 
 type Json = Record<string, unknown>;
 
@@ -18,16 +19,9 @@ function pod(container: Json, spec: Json = {}): Json {
   };
 }
 
-/** CPU milliseconds of judging `object` (the best of five, so a garbage collection or a busy neighbour does not count). */
+/** CPU milliseconds of judging `object` (the best of five). */
 function cpuMs(object: Json): number {
-  let best = Infinity;
-  for (let i = 0; i < 5; i++) {
-    const start = process.cpuUsage();
-    checkObjects([object]);
-    const used = process.cpuUsage(start);
-    best = Math.min(best, (used.user + used.system) / 1000);
-  }
-  return best;
+  return bestCpuMs(() => checkObjects([object]));
 }
 
 const HOSTILE: ReadonlyArray<readonly [string, (n: number) => Json]> = [
