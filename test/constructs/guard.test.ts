@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { SafePodsGuard } from '../../src/constructs/guard';
 import { SafePod } from '../../src/constructs/safe-pod';
 import { SafePodsSettings, WarningMode } from '../../src/constructs/settings';
+import { KubernetesVersion } from '../../src/k8s/version';
 import { validateWithKubernetesModels } from '../support/kubernetes-models';
 
 function quietChart(): Chart {
@@ -58,6 +59,26 @@ describe('SafePodsGuard', () => {
     expect(deployment.spec.template.spec.containers[0].imagePullPolicy).toEqual('IfNotPresent');
     expect(deployment.spec.template.spec.enableServiceLinks).toBe(false);
     validateWithKubernetesModels(deployment);
+  });
+
+  test.each([
+    // an IPv6 registry: refused by the 1.27–1.28 grammar (the API server then defaults IfNotPresent), read as an
+    // untagged image from 1.29 (Always); the image-refs vector "[::1]:5000/app"
+    [KubernetesVersion.V1_27, 'IfNotPresent'],
+    [KubernetesVersion.V1_30, 'Always'],
+  ])('fill derives the pull policy with the target version of the app (%s: %s)', (kubernetesVersion, policy) => {
+    const app = Testing.app();
+    SafePodsSettings.set(app, { kubernetesVersion, warnings: WarningMode.IGNORE, rules: { 'image-not-pinned': 'off', 'image-invalid': 'off' } });
+    const chart = new Chart(app, 'prod');
+    new ApiObject(chart, 'raw', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'app', image: '[::1]:5000/app' }] },
+    });
+    SafePodsGuard.apply(chart, { fill: true });
+    const [pod] = Testing.synth(chart);
+    expect(pod.spec.containers[0].imagePullPolicy).toBe(policy);
   });
 
   test('without fill, a missing pull policy is an error', () => {
