@@ -7,6 +7,7 @@
  *
  * This module knows nothing of the rule catalogue (a lower floor): callers pass the known rule ids.
  */
+import { load, YAMLException } from 'js-yaml';
 import { Severity } from '../defaults';
 import { ManifestError } from '../k8s/errors';
 import { KubernetesVersion } from '../k8s/version';
@@ -383,7 +384,31 @@ export function parseConfig(text: string, file: string, knownRuleIds: readonly s
       },
     ]);
   }
+  const duplicate = duplicatedKey(body);
+  if (duplicate !== undefined) {
+    throw new ConfigError(file, [
+      {
+        path: `line ${duplicate.line}, column ${duplicate.column}`,
+        message: `${duplicate.key} is written twice in one object; JSON.parse keeps only the last, so the earlier setting would be lost silently: keep one`,
+      },
+    ]);
+  }
   return validateConfig(value, file, knownRuleIds);
+}
+
+/**
+ * The first key written twice in one object of valid JSON, found with js-yaml (JSON is YAML, and js-yaml refuses a
+ * duplicated key where `JSON.parse` silently keeps the last); `undefined` when there is none.
+ */
+function duplicatedKey(body: string): { readonly key: string; readonly line: number; readonly column: number } | undefined {
+  try {
+    load(body);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof YAMLException) || e.reason !== 'duplicated mapping key') return undefined;
+    const token = /^"(?:[^"\\]|\\.)*"/.exec(body.slice(e.mark.position));
+    return { key: token ? token[0] : 'a key', line: e.mark.line + 1, column: e.mark.column + 1 };
+  }
 }
 
 /** The rule settings of a configuration as the judge takes them: rule id → severity or `off`. */

@@ -204,6 +204,18 @@ describe('parseConfig', () => {
     expect(() => parseConfig('', 'x.json', RULE_IDS)).toThrow(/^x\.json: .*not valid JSON/);
   });
 
+  test('refuses a key written twice in one object, naming it with its line and column (JSON.parse would keep the last)', () => {
+    const text = '{\n  "rules": {\n    "image-floating-tag": "off",\n    "image-floating-tag": "error"\n  }\n}\n';
+    expect(() => parseConfig(text, 'safe-pods.config.json', RULE_IDS)).toThrow(
+      /^safe-pods\.config\.json: line 4, column 5: "image-floating-tag" is written twice in one object; JSON\.parse keeps only the last/,
+    );
+    // the same key in two different objects is no duplicate
+    const twoObjects = JSON.stringify({
+      rules: { 'image-floating-tag': { severity: 'error', reason: 'a' }, 'image-digest-required': { severity: 'warning', reason: 'b' } },
+    });
+    expect(Object.keys(parseConfig(twoObjects, 'x.json', RULE_IDS).rules)).toEqual(['image-floating-tag', 'image-digest-required']);
+  });
+
   test('ignores a byte order mark', () => {
     expect(parseConfig('\ufeff{"requireDigest": true}', 'x.json', RULE_IDS).requireDigest).toBe(true);
   });
